@@ -1,0 +1,257 @@
+import CVulkan
+
+/// How a dispatch uses a buffer; decides where barriers go.
+public enum BufferAccess: Sendable { case read, write, readWrite }
+
+/// One storage-buffer binding of a dispatch: a buffer, a byte range and how it is used.
+public struct BufferBinding {
+    public let buffer: DeviceBuffer
+    public let offset: Int
+    public let byteCount: Int
+    public let access: BufferAccess
+
+    public init(_ buffer: DeviceBuffer, offset: Int = 0, byteCount: Int? = nil, access: BufferAccess) {
+        self.buffer = buffer
+        self.offset = offset
+        self.byteCount = byteCount ?? (buffer.byteCount - offset)
+        self.access = access
+    }
+
+    public static func read(_ buffer: DeviceBuffer) -> BufferBinding { BufferBinding(buffer, access: .read) }
+    public static func write(_ buffer: DeviceBuffer) -> BufferBinding { BufferBinding(buffer, access: .write) }
+    public static func readWrite(_ buffer: DeviceBuffer) -> BufferBinding { BufferBinding(buffer, access: .readWrite) }
+}
+
+/// Records many dispatches into one command buffer and submits them once.
+///
+/// Barriers: a memory barrier is inserted only before a command that reads or writes a buffer
+/// written since the last barrier, or writes one read since then (per buffer, not per range).
+/// Independent dispatches therefore run back to back. With `timestamps`, the GPU time of each
+/// recorded command is measured with a query pool and reported by `timings` after the submit.
+public final class CommandStream {
+    let device: ComputeDevice
+    let commandBuffer: VkCommandBuffer
+    private let fence: VkFence
+    private var writtenSinceBarrier = Set<ObjectIdentifier>()
+    private var readSinceBarrier = Set<ObjectIdentifier>()
+    /// Buffers used by recorded commands, kept alive until the stream is submitted.
+    private var retained: [DeviceBuffer] = []
+    private var isRecording = true
+    public private(set) var dispatchCount = 0
+    public private(set) var barrierCount = 0
+
+    private let queryPool: VkQueryPool?
+    private let queryCapacity: UInt32
+    private var labels: [String] = []
+    /// (label, seconds of GPU time) per recorded command, filled by `submitAndWait` when timed.
+    public private(set) var timings: [(label: String, seconds: Double)] = []
+
+    public init(device: ComputeDevice, timestamps: Bool = false, maxTimedCommands: Int = 4096) throws {
+        self.device = device
+        let f = device.functions
+        var allocation = VkCommandBufferAllocateInfo()
+        allocation.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO
+        allocation.commandPool = device.commandPool
+        allocation.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY
+        allocation.commandBufferCount = 1
+        var buffer: VkCommandBuffer? = nil
+        try check(f.vkAllocateCommandBuffers(device.handle, &allocation, &buffer), "vkAllocateCommandBuffers")
+        commandBuffer = buffer!
+
+        var fenceInfo = VkFenceCreateInfo()
+        fenceInfo.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO
+        var createdFence: VkFence? = nil
+        let fenceResult = f.vkCreateFence(device.handle, &fenceInfo, nil, &createdFence)
+        guard fenceResult == VK_SUCCESS, let createdFence else {
+            var freeing: VkCommandBuffer? = commandBuffer
+            f.vkFreeCommandBuffers(device.handle, device.commandPool, 1, &freeing)
+            throw VulkanError(result: fenceResult, function: "vkCreateFence")
+        }
+        fence = createdFence
+
+        if timestamps && device.capabilities.supportsTimestamps {
+            queryCapacity = UInt32(maxTimedCommands + 1)
+            var queryInfo = VkQueryPoolCreateInfo()
+            queryInfo.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
+            queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP
+            queryInfo.queryCount = queryCapacity
+            var pool: VkQueryPool? = nil
+            queryPool = f.vkCreateQueryPool(device.handle, &queryInfo, nil, &pool) == VK_SUCCESS ? pool : nil
+        } else {
+            queryCapacity = 0
+            queryPool = nil
+        }
+
+        var begin = VkCommandBufferBeginInfo()
+        begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
+        begin.flags = VkCommandBufferUsageFlags(VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue)
+        try check(f.vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
+        if let queryPool {
+            f.vkCmdResetQueryPool(commandBuffer, queryPool, 0, queryCapacity)
+            f.vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queryPool, 0)
+        }
+    }
+
+    deinit {
+        let f = device.functions
+        if let queryPool { f.vkDestroyQueryPool(device.handle, queryPool, nil) }
+        f.vkDestroyFence(device.handle, fence, nil)
+        var freeing: VkCommandBuffer? = commandBuffer
+        f.vkFreeCommandBuffers(device.handle, device.commandPool, 1, &freeing)
+    }
+
+    /// Records one dispatch of `kernel` over `groups` workgroups.
+    /// - Parameter pushConstants: a POD value whose layout matches the shader's push-constant block.
+    public func dispatch<Constants>(_ kernel: Kernel, bindings: [BufferBinding], pushConstants: Constants,
+                                    groups: (x: UInt32, y: UInt32, z: UInt32), label: String? = nil) throws {
+        try requireRecording()
+        guard bindings.count == kernel.bindingCount else {
+            throw VulkanError.invalidArgument("\(kernel.name) takes \(kernel.bindingCount) buffers, got \(bindings.count)")
+        }
+        guard MemoryLayout<Constants>.size == kernel.pushConstantBytes else {
+            throw VulkanError.invalidArgument("\(kernel.name) takes \(kernel.pushConstantBytes) bytes of push constants, got \(MemoryLayout<Constants>.size)")
+        }
+        let limits = device.capabilities.maxWorkgroupCount
+        guard groups.x <= limits.0, groups.y <= limits.1, groups.z <= limits.2 else {
+            throw VulkanError.invalidArgument("\(kernel.name): \(groups) workgroups exceed the device limit \(limits)")
+        }
+        let alignment = Int(device.capabilities.minStorageBufferOffsetAlignment)
+        for binding in bindings {
+            guard binding.offset >= 0, binding.byteCount >= 0, binding.offset + binding.byteCount <= binding.buffer.byteCount,
+                  alignment == 0 || binding.offset % alignment == 0 else {
+                throw VulkanError.invalidArgument("\(kernel.name): binding range \(binding.offset)+\(binding.byteCount) "
+                    + "does not fit a \(binding.buffer.byteCount)-byte buffer with offset alignment \(alignment)")
+            }
+        }
+        if groups.x == 0 || groups.y == 0 || groups.z == 0 { return }
+
+        barrierIfNeeded(reads: bindings.filter { $0.access != .write }.map { $0.buffer },
+                        writes: bindings.filter { $0.access != .read }.map { $0.buffer })
+        let f = device.functions
+        f.vkCmdBindPipeline(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline)
+        var infos = bindings.map { binding -> VkDescriptorBufferInfo in
+            VkDescriptorBufferInfo(buffer: binding.buffer.handle, offset: VkDeviceSize(binding.offset),
+                                   range: VkDeviceSize(max(binding.byteCount, 4)))
+        }
+        infos.withUnsafeMutableBufferPointer { infoPointer in
+            var writes = (0..<bindings.count).map { index -> VkWriteDescriptorSet in
+                var write = VkWriteDescriptorSet()
+                write.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET
+                write.dstBinding = UInt32(index)
+                write.descriptorCount = 1
+                write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
+                write.pBufferInfo = UnsafePointer(infoPointer.baseAddress! + index)
+                return write
+            }
+            f.vkCmdPushDescriptorSetKHR(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.layout, 0,
+                                        UInt32(writes.count), &writes)
+        }
+        var constants = pushConstants
+        if kernel.pushConstantBytes > 0 {
+            withUnsafeBytes(of: &constants) { bytes in
+                f.vkCmdPushConstants(commandBuffer, kernel.layout, VkShaderStageFlags(VK_SHADER_STAGE_COMPUTE_BIT.rawValue),
+                                     0, UInt32(bytes.count), bytes.baseAddress)
+            }
+        }
+        f.vkCmdDispatch(commandBuffer, groups.x, groups.y, groups.z)
+        dispatchCount += 1
+        retained.append(contentsOf: bindings.map { $0.buffer })
+        markTimestamp(label ?? kernel.name)
+    }
+
+    /// Records a buffer-to-buffer copy.
+    public func copy(from source: DeviceBuffer, to destination: DeviceBuffer, byteCount: Int,
+                     sourceOffset: Int = 0, destinationOffset: Int = 0) {
+        precondition(sourceOffset + byteCount <= source.byteCount && destinationOffset + byteCount <= destination.byteCount,
+                     "copy range outside a buffer")
+        barrierIfNeeded(reads: [source], writes: [destination])
+        var region = VkBufferCopy(srcOffset: VkDeviceSize(sourceOffset), dstOffset: VkDeviceSize(destinationOffset),
+                                  size: VkDeviceSize(byteCount))
+        device.functions.vkCmdCopyBuffer(commandBuffer, source.handle, destination.handle, 1, &region)
+        retained.append(contentsOf: [source, destination])
+        markTimestamp("copy")
+    }
+
+    /// Records filling a whole buffer with a 32-bit pattern (0 = zeros, 0x3f800000 = 1.0).
+    public func fill(_ buffer: DeviceBuffer, with pattern: UInt32 = 0) {
+        barrierIfNeeded(reads: [], writes: [buffer])
+        device.functions.vkCmdFillBuffer(commandBuffer, buffer.handle, 0, VkDeviceSize(VK_WHOLE_SIZE), pattern)
+        retained.append(buffer)
+        markTimestamp("fill")
+    }
+
+    /// Ends recording, submits, and waits for completion. A stream is submitted once.
+    public func submitAndWait(timeoutNanoseconds: UInt64 = 600_000_000_000) throws {
+        try requireRecording()
+        isRecording = false
+        let f = device.functions
+        // Make every shader and transfer write visible to the host for read-back of mapped memory.
+        var toHost = VkMemoryBarrier()
+        toHost.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
+        toHost.srcAccessMask = VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
+        toHost.dstAccessMask = VkAccessFlags(VK_ACCESS_HOST_READ_BIT.rawValue)
+        f.vkCmdPipelineBarrier(commandBuffer, Self.deviceStages, VkPipelineStageFlags(VK_PIPELINE_STAGE_HOST_BIT.rawValue),
+                               0, 1, &toHost, 0, nil, 0, nil)
+        try check(f.vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
+        var submittedBuffer: VkCommandBuffer? = commandBuffer
+        var submit = VkSubmitInfo()
+        submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO
+        submit.commandBufferCount = 1
+        let submitResult: VkResult = withUnsafePointer(to: &submittedBuffer) { pointer in
+            submit.pCommandBuffers = pointer
+            return f.vkQueueSubmit(device.queue, 1, &submit, fence)
+        }
+        try check(submitResult, "vkQueueSubmit")
+        var waitFence: VkFence? = fence
+        try check(f.vkWaitForFences(device.handle, 1, &waitFence, VkBool32(VK_TRUE), timeoutNanoseconds), "vkWaitForFences")
+        retained.removeAll()
+        try collectTimings()
+    }
+
+    // MARK: - Private
+
+    private static let deviceStages = VkPipelineStageFlags(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue)
+
+    private func requireRecording() throws {
+        if !isRecording { throw VulkanError.invalidArgument("this command stream was already submitted") }
+    }
+
+    private func barrierIfNeeded(reads: [DeviceBuffer], writes: [DeviceBuffer]) {
+        let readIDs = reads.map(ObjectIdentifier.init)
+        let writeIDs = writes.map(ObjectIdentifier.init)
+        let hazard = readIDs.contains(where: writtenSinceBarrier.contains)
+            || writeIDs.contains(where: { writtenSinceBarrier.contains($0) || readSinceBarrier.contains($0) })
+        if hazard {
+            var barrier = VkMemoryBarrier()
+            barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
+            barrier.srcAccessMask = VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
+            barrier.dstAccessMask = VkAccessFlags(VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue
+                | VK_ACCESS_TRANSFER_READ_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
+            device.functions.vkCmdPipelineBarrier(commandBuffer, Self.deviceStages, Self.deviceStages, 0, 1, &barrier, 0, nil, 0, nil)
+            barrierCount += 1
+            writtenSinceBarrier.removeAll(keepingCapacity: true)
+            readSinceBarrier.removeAll(keepingCapacity: true)
+        }
+        readSinceBarrier.formUnion(readIDs)
+        writtenSinceBarrier.formUnion(writeIDs)
+    }
+
+    private func markTimestamp(_ label: String) {
+        guard let queryPool, labels.count + 1 < Int(queryCapacity) else { return }
+        labels.append(label)
+        device.functions.vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queryPool, UInt32(labels.count))
+    }
+
+    private func collectTimings() throws {
+        guard let queryPool, !labels.isEmpty else { return }
+        let queryCount = labels.count + 1
+        var ticks = [UInt64](repeating: 0, count: queryCount)
+        let flags = VkQueryResultFlags(VK_QUERY_RESULT_64_BIT.rawValue | VK_QUERY_RESULT_WAIT_BIT.rawValue)
+        try ticks.withUnsafeMutableBytes { bytes in
+            try check(device.functions.vkGetQueryPoolResults(device.handle, queryPool, 0, UInt32(queryCount), bytes.count,
+                                                             bytes.baseAddress, 8, flags), "vkGetQueryPoolResults")
+        }
+        let period = Double(device.capabilities.timestampPeriod) * 1e-9
+        timings = labels.indices.map { i in (labels[i], Double(ticks[i + 1] &- ticks[i]) * period) }
+    }
+}
