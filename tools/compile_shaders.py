@@ -44,9 +44,11 @@ def read_variants():
 
 def compile_variant(name, source, defines, scratch):
     spv = pathlib.Path(scratch) / f"{name}.spv"
-    subprocess.run(["glslc", "-O", f"--target-env={TARGET_ENV}", "-I", str(GLSL), *defines,
-                    str(GLSL / source), "-o", str(spv)], check=True)
-    subprocess.run(["spirv-val", "--target-env", TARGET_ENV, str(spv)], check=True)
+    for command in (["glslc", "-O", f"--target-env={TARGET_ENV}", "-I", str(GLSL), *defines,
+                     str(GLSL / source), "-o", str(spv)],
+                    ["spirv-val", "--target-env", TARGET_ENV, str(spv)]):
+        if subprocess.run(command).returncode != 0:
+            sys.exit(f"{name}: {command[0]} failed (see above)")
     data = spv.read_bytes()
     if len(data) % 4 or struct.unpack_from("<I", data)[0] != 0x07230203:
         sys.exit(f"{name}: glslc produced something that is not SPIR-V")

@@ -9,6 +9,7 @@
 //   OP_SIGMOID    out = 1 / (1 + exp(-a))
 //   OP_TANH       out = tanh(a)
 //   OP_SNAKE      out = a + sin(alpha[c] a)^2 / alpha[c], a viewed as [channels, inner], alpha = b
+//   OP_ADD_SCALED out = (a + b) * parameter      (residual joins: (residual + shortcut) / sqrt(2))
 // Numbering mirrored by ElementwiseOperation in VulkanCompute.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
@@ -25,6 +26,7 @@ layout(constant_id = 2) const uint ITEMS = 1u;
 #define OP_SIGMOID 4u
 #define OP_TANH 5u
 #define OP_SNAKE 6u
+#define OP_ADD_SCALED 7u
 
 layout(std430, binding = 0) readonly buffer OperandA { float a[]; };
 layout(std430, binding = 1) readonly buffer OperandB { float b[]; };  // unused by unary ops
@@ -34,7 +36,7 @@ layout(push_constant) uniform ElementwiseParams {
     uint count;        // values in a and result
     uint inner;        // OP_SNAKE: values per channel
     uint channels;     // OP_SNAKE: length of alpha
-    float parameter;   // OP_LEAKY_RELU: negative slope
+    float parameter;   // OP_LEAKY_RELU: negative slope; OP_ADD_SCALED: the scale
 } p;
 
 void main() {
@@ -50,6 +52,7 @@ void main() {
         else if (OP == OP_GELU_TANH) r = gelu_tanh(v);
         else if (OP == OP_SIGMOID) r = stable_sigmoid(v);
         else if (OP == OP_TANH) r = stable_tanh(v);
+        else if (OP == OP_ADD_SCALED) r = (v + b[i]) * p.parameter;
         else {
             float alpha = b[(i / p.inner) % p.channels];
             float s = sin(alpha * v);

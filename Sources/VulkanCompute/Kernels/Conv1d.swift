@@ -80,7 +80,7 @@ extension CommandStream {
             let kernel = try device.kernel("conv1d_register", bindings: 4, pushConstantBytes: bytes, specialization: [UInt32(width)])
             try dispatch(kernel, bindings: bindings, pushConstants: constants,
                          groups: (try workgroupCount(ceilDiv(ceilDiv(outLength, 8), width), "conv1d"),
-                                  try workgroupCount(s.groups * ceilDiv(outPerGroup, 4), "conv1d"), 1),
+                                  try workgroupCount(s.groups * ceilDiv(outPerGroup, 8), "conv1d"), 1),
                          label: label)
         }
     }

@@ -8,6 +8,8 @@ public enum ElementwiseOperation: Equatable, Sendable {
     case tanh
     /// Snake: a + sin²(alpha[c] a) / alpha[c], with `a` viewed as [channels, inner] and alpha = b [channels].
     case snake(channels: Int, inner: Int)
+    /// (a + b) * scale
+    case addScaled(scale: Float)
 
     var code: UInt32 {
         switch self {
@@ -18,13 +20,14 @@ public enum ElementwiseOperation: Equatable, Sendable {
         case .sigmoid: return 4
         case .tanh: return 5
         case .snake: return 6
+        case .addScaled: return 7
         }
     }
 
     /// Whether operand b is read, and how many floats it must hold for `count` values of a.
     func operandBCount(_ count: Int) -> Int? {
         switch self {
-        case .add, .multiply: return count
+        case .add, .multiply, .addScaled: return count
         case .snake(let channels, _): return channels
         default: return nil
         }
@@ -61,6 +64,7 @@ extension CommandStream {
         if count == 0 { return }
         var parameter: Float = 0
         if case .leakyReLU(let slope) = operation { parameter = slope }
+        if case .addScaled(let scale) = operation { parameter = scale }
 
         // GPUs: one value per invocation keeps loads coalesced. CPU drivers: several values per
         // invocation amortise the per-invocation cost of the JIT-compiled loop.

@@ -101,6 +101,12 @@ public final class DeviceBuffer {
         try upload(values)
     }
 
+    /// Allocates a device-local buffer holding 32-bit unsigned integers (indices, token ids).
+    public convenience init(device: ComputeDevice, uints values: [UInt32]) throws {
+        try self.init(device: device, byteCount: values.count * 4)
+        try values.withUnsafeBytes { try upload(bytes: $0) }
+    }
+
     /// Copies `bytes` into the buffer at `offset`. Waits for the copy to finish.
     public func upload(bytes: UnsafeRawBufferPointer, offset: Int = 0) throws {
         guard offset >= 0, bytes.count <= byteCount - offset else {
@@ -146,6 +152,13 @@ public final class DeviceBuffer {
     public func downloadFloats(count: Int? = nil, offset: Int = 0) throws -> [Float] {
         let n = count ?? (byteCount / 4 - offset)
         var values = [Float](repeating: 0, count: max(n, 0))
+        try values.withUnsafeMutableBytes { try download(into: $0, offset: offset * 4) }
+        return values
+    }
+
+    /// Reads `count` 32-bit unsigned integers starting at element `offset`.
+    public func downloadUInt32s(count: Int, offset: Int = 0) throws -> [UInt32] {
+        var values = [UInt32](repeating: 0, count: max(count, 0))
         try values.withUnsafeMutableBytes { try download(into: $0, offset: offset * 4) }
         return values
     }
