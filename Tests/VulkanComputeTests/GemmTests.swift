@@ -8,7 +8,7 @@ final class GemmTests: XCTestCase {
     static func reference(_ a: [Float], _ b: [Float], _ bias: [Float]?, _ s: GemmShape, _ activation: Activation,
                           batch: Int, row i: Int, column j: Int) -> (value: Double, scale: Double) {
         var sum = 0.0, scale = 0.0
-        let aBase = batch * s.batchStrideA + i * s.lda, bBase = batch * s.batchStrideB + j * s.ldb
+        let aBase = s.offsetA + batch * s.batchStrideA + i * s.lda, bBase = s.offsetB + batch * s.batchStrideB + j * s.ldb
         for k in 0..<s.k {
             let term = Double(a[aBase + k]) * Double(b[bBase + k])
             sum += term; scale += abs(term)
@@ -32,10 +32,10 @@ final class GemmTests: XCTestCase {
     func check(_ s: GemmShape, bias useBias: Bool = true, activation: Activation = .none,
                variant: KernelVariant, samples: Int? = nil, seed: UInt64 = 7, line: UInt = #line) throws {
         let device = try SharedDevice.get()
-        let aValues = randomFloats(s.extent(rows: s.m, columns: s.k, rowStride: s.lda, batchStride: s.batchStrideA), seed: seed)
-        let bValues = randomFloats(s.extent(rows: s.n, columns: s.k, rowStride: s.ldb, batchStride: s.batchStrideB), seed: seed + 1)
+        let aValues = randomFloats(s.offsetA + s.extent(rows: s.m, columns: s.k, rowStride: s.lda, batchStride: s.batchStrideA), seed: seed)
+        let bValues = randomFloats(s.offsetB + s.extent(rows: s.n, columns: s.k, rowStride: s.ldb, batchStride: s.batchStrideB), seed: seed + 1)
         let biasValues = useBias ? randomFloats(s.n, seed: seed + 2) : nil
-        let cCount = s.extent(rows: s.m, columns: s.n, rowStride: s.ldc, batchStride: s.batchStrideC)
+        let cCount = s.offsetC + s.extent(rows: s.m, columns: s.n, rowStride: s.ldc, batchStride: s.batchStrideC)
         let a = try DeviceBuffer(device: device, floats: aValues)
         let b = try DeviceBuffer(device: device, floats: bValues)
         let bias = try biasValues.map { try DeviceBuffer(device: device, floats: $0) }
@@ -54,14 +54,15 @@ final class GemmTests: XCTestCase {
         var actual: [Float] = [], expected: [Double] = [], scale: [Double] = []
         for (batch, i, j) in points {
             let r = Self.reference(aValues, bValues, biasValues, s, activation, batch: batch, row: i, column: j)
-            actual.append(result[batch * s.batchStrideC + i * s.ldc + j]); expected.append(r.value); scale.append(r.scale)
+            actual.append(result[s.offsetC + batch * s.batchStrideC + i * s.ldc + j]); expected.append(r.value); scale.append(r.scale)
         }
         assertClose(actual, expected, scale: scale, "GEMM \(variant) \(s)", line: line)
         if samples == nil {
             // Padding between rows (ldc > n) must be left untouched.
-            for batch in 0..<s.batch { for i in 0..<s.m { for j in s.n..<s.ldc where batch * s.batchStrideC + i * s.ldc + j < cCount {
-                XCTAssert(result[batch * s.batchStrideC + i * s.ldc + j].isNaN, "GEMM wrote outside C", line: line)
+            for batch in 0..<s.batch { for i in 0..<s.m { for j in s.n..<s.ldc where s.offsetC + batch * s.batchStrideC + i * s.ldc + j < cCount {
+                XCTAssert(result[s.offsetC + batch * s.batchStrideC + i * s.ldc + j].isNaN, "GEMM wrote outside C", line: line)
             } } }
+            XCTAssert(result.prefix(s.offsetC).allSatisfy(\.isNaN), "GEMM wrote before its offset", line: line)
         }
     }
 
@@ -85,6 +86,11 @@ final class GemmTests: XCTestCase {
             try check(vec4, activation: .geluTanh, variant: variant)
             try check(GemmShape(m: 5, n: 33, k: 64), activation: .sigmoid, variant: variant)
             try check(GemmShape(m: 5, n: 33, k: 64), activation: .tanh, variant: variant)
+            // Attention's head split: Q and K side by side in one [T, 3 x 64] buffer, 3 heads of 16.
+            let heads = GemmShape(m: 9, n: 9, k: 16, lda: 48 * 3, ldb: 48 * 3, ldc: 9, batch: 3,
+                                  batchStrideA: 16, batchStrideB: 16, batchStrideC: 81)
+            try check(heads.offset(a: 0, b: 48, c: 5), bias: false, variant: variant)
+            try check(GemmShape(m: 6, n: 7, k: 12).offset(a: 3, b: 1, c: 2), variant: variant)  // unaligned: scalar path
         }
     }
 

@@ -59,6 +59,24 @@ final class SequenceKernelTests: XCTestCase {
         }
     }
 
+    /// AdaLayerNorm in place over the first 5 of 8 columns (Kokoro's DurationEncoder keeps the
+    /// style vector in the last columns of each row).
+    func testLayerNormOverLeadingColumnsOfWiderRows() throws {
+        let device = try SharedDevice.get()
+        let x = randomFloats(3 * 8, seed: 36, range: -2...2), style = randomFloats(10, seed: 37)
+        let buffer = try DeviceBuffer(device: device, floats: x)
+        _ = try record(device) {
+            try $0.layerNorm(input: buffer, output: buffer, rows: 3, channels: 5, rowStride: 8,
+                             affine: .style(styleAffine: try DeviceBuffer(device: device, floats: style)), eps: 1e-5)
+        }
+        var expected = x.map(Double.init)
+        for row in 0..<3 {
+            let n = layerNormReference((0..<5).map { Double(x[row * 8 + $0]) }, eps: 1e-5)
+            for c in 0..<5 { expected[row * 8 + c] = n[c] * (1 + Double(style[c])) + Double(style[5 + c]) }
+        }
+        assertNear(try buffer.downloadFloats(), expected, "strided AdaLayerNorm")
+    }
+
     func testInstanceNormAdaIN() throws {
         let device = try SharedDevice.get()
         let (channels, positions) = (13, 127)
@@ -104,14 +122,18 @@ final class SequenceKernelTests: XCTestCase {
         let device = try SharedDevice.get()
         // 3 heads of a [5 tokens, 3 x 8] matrix -> [3, 8, 5]: the attention head split.
         let x = randomFloats(5 * 24, seed: 61)
-        let out = try DeviceBuffer(device: device, byteCount: 3 * 8 * 5 * 4)
+        let out = try DeviceBuffer(device: device, floats: [Float](repeating: 0, count: 3 * 8 * 5))
         _ = try record(device) {
             try $0.transpose(input: try DeviceBuffer(device: device, floats: x), output: out,
-                             shape: TransposeShape(rows: 5, columns: 8, batch: 3, inRowStride: 24, inBatchStride: 8,
-                                                   outRowStride: 5, outBatchStride: 40))
+                             shape: {
+                                 var shape = TransposeShape(rows: 5, columns: 6, batch: 3, inRowStride: 24, inBatchStride: 8,
+                                                            outRowStride: 5, outBatchStride: 40)
+                                 shape.inOffset = 2; shape.outOffset = 0
+                                 return shape
+                             }())
         }
-        var expected: [Double] = []
-        for h in 0..<3 { for d in 0..<8 { for t in 0..<5 { expected.append(Double(x[t * 24 + h * 8 + d])) } } }
+        var expected = [Double](repeating: 0, count: 3 * 8 * 5)
+        for h in 0..<3 { for d in 0..<6 { for t in 0..<5 { expected[h * 40 + d * 5 + t] = Double(x[2 + t * 24 + h * 8 + d]) } } }
         assertNear(try out.downloadFloats(), expected, tolerance: 0, "transpose")
     }
 

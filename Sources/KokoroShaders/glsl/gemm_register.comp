@@ -2,8 +2,8 @@
 // GEMM without shared memory or barriers: each invocation owns a 4 (rows of A) x 8 (rows of B)
 // block of C and streams K through registers. Chosen on CPU devices (lavapipe), where barrier()
 // and shared memory are expensive and each invocation is one SIMD lane of a JIT-compiled loop.
-// With VEC4 defined, A and B are read as vec4 along K (host guarantees lda, ldb, batch strides and
-// K are multiples of 4); otherwise scalar.
+// With VEC4 defined, A and B are read as vec4 along K (host guarantees lda, ldb, batch strides,
+// offsets and K are multiples of 4); otherwise scalar.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 #include "gemm_params.glsl"
@@ -30,8 +30,8 @@ void main() {
     // Out-of-range rows and columns read a valid row (clamped) and are never stored.
     uint a_row[ROWS];
     uint b_row[COLS];
-    for (uint i = 0u; i < ROWS; i++) a_row[i] = batch * p.batch_stride_a + min(row0 + i, p.M - 1u) * p.lda;
-    for (uint j = 0u; j < COLS; j++) b_row[j] = batch * p.batch_stride_b + min(col0 + j, p.N - 1u) * p.ldb;
+    for (uint i = 0u; i < ROWS; i++) a_row[i] = p.offset_a + batch * p.batch_stride_a + min(row0 + i, p.M - 1u) * p.lda;
+    for (uint j = 0u; j < COLS; j++) b_row[j] = p.offset_b + batch * p.batch_stride_b + min(col0 + j, p.N - 1u) * p.ldb;
 
     float acc[ROWS][COLS];
     for (uint i = 0u; i < ROWS; i++)
@@ -66,7 +66,7 @@ void main() {
             if (col >= p.N) break;
             float value = acc[i][j];
             if (p.has_bias != 0u) value += bias[col];
-            c[batch * p.batch_stride_c + row * p.ldc + col] = apply_activation(p.activation, value, p.activation_parameter);
+            c[p.offset_c + batch * p.batch_stride_c + row * p.ldc + col] = apply_activation(p.activation, value, p.activation_parameter);
         }
     }
 }

@@ -27,8 +27,8 @@ void main() {
     uint tx = gl_LocalInvocationID.x;
     uint ty = gl_LocalInvocationID.y;
     uint linear = ty * 16u + tx;
-    uint a_base = batch * p.batch_stride_a;
-    uint b_base = batch * p.batch_stride_b;
+    uint a_base = p.offset_a + batch * p.batch_stride_a;
+    uint b_base = p.offset_b + batch * p.batch_stride_b;
 
     float acc[THREAD][THREAD];
     for (uint i = 0u; i < THREAD; i++)
@@ -68,7 +68,7 @@ void main() {
             if (col >= p.N) continue;
             float value = acc[i][j];
             if (p.has_bias != 0u) value += bias[col];
-            c[batch * p.batch_stride_c + row * p.ldc + col] = apply_activation(p.activation, value, p.activation_parameter);
+            c[p.offset_c + batch * p.batch_stride_c + row * p.ldc + col] = apply_activation(p.activation, value, p.activation_parameter);
         }
     }
 }

@@ -2,6 +2,8 @@
 public struct TransposeShape: Sendable {
     public var rows: Int, columns: Int, batch: Int
     public var inRowStride: Int, inBatchStride: Int, outRowStride: Int, outBatchStride: Int
+    /// Where input and output start in their buffers (elements).
+    public var inOffset = 0, outOffset = 0
 
     /// Dense [batch, rows, columns] -> [batch, columns, rows].
     public init(rows: Int, columns: Int, batch: Int = 1) {
@@ -19,19 +21,20 @@ public struct TransposeShape: Sendable {
 extension CommandStream {
     /// Records a batched strided transpose.
     public func transpose(input: DeviceBuffer, output: DeviceBuffer, shape s: TransposeShape, label: String? = nil) throws {
-        let values = [s.rows, s.columns, s.batch, s.inRowStride, s.inBatchStride, s.outRowStride, s.outBatchStride]
+        let values = [s.rows, s.columns, s.batch, s.inRowStride, s.inBatchStride, s.outRowStride, s.outBatchStride, s.inOffset, s.outOffset]
         guard values.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }), s.inRowStride >= s.columns, s.outRowStride >= s.rows else {
             throw VulkanError.invalidArgument("transpose \(s) is inconsistent")
         }
         if s.rows == 0 || s.columns == 0 || s.batch == 0 { return }
-        try requireFloats(input, (s.batch - 1) * s.inBatchStride + (s.rows - 1) * s.inRowStride + s.columns, "transpose input")
-        try requireFloats(output, (s.batch - 1) * s.outBatchStride + (s.columns - 1) * s.outRowStride + s.rows, "transpose output")
-        struct Constants { var rows, columns, inRowStride, inBatchStride, outRowStride, outBatchStride: UInt32 }
+        try requireFloats(input, s.inOffset + (s.batch - 1) * s.inBatchStride + (s.rows - 1) * s.inRowStride + s.columns, "transpose input")
+        try requireFloats(output, s.outOffset + (s.batch - 1) * s.outBatchStride + (s.columns - 1) * s.outRowStride + s.rows, "transpose output")
+        struct Constants { var rows, columns, inRowStride, inBatchStride, outRowStride, outBatchStride, inOffset, outOffset: UInt32 }
         let kernel = try device.kernel("transpose", bindings: 2, pushConstantBytes: MemoryLayout<Constants>.size)
         try dispatch(kernel, bindings: [.read(input), .write(output)],
                      pushConstants: Constants(rows: UInt32(s.rows), columns: UInt32(s.columns), inRowStride: UInt32(s.inRowStride),
                                               inBatchStride: UInt32(s.inBatchStride), outRowStride: UInt32(s.outRowStride),
-                                              outBatchStride: UInt32(s.outBatchStride)),
+                                              outBatchStride: UInt32(s.outBatchStride), inOffset: UInt32(s.inOffset),
+                                              outOffset: UInt32(s.outOffset)),
                      groups: (try workgroupCount(ceilDiv(s.columns, 16), "transpose"), try workgroupCount(ceilDiv(s.rows, 16), "transpose"),
                               try workgroupCount(s.batch, "transpose")), label: label)
     }

@@ -6,6 +6,8 @@ public struct GemmShape: Equatable, Sendable {
     public var lda: Int, ldb: Int, ldc: Int
     public var batch: Int
     public var batchStrideA: Int, batchStrideB: Int, batchStrideC: Int
+    /// Where each operand starts in its buffer (elements).
+    public var offsetA = 0, offsetB = 0, offsetC = 0
 
     /// Dense row-major operands; batches packed one after another.
     public init(m: Int, n: Int, k: Int, batch: Int = 1) {
@@ -28,12 +30,20 @@ public struct GemmShape: Equatable, Sendable {
     func extent(rows: Int, columns: Int, rowStride: Int, batchStride: Int) -> Int {
         rows == 0 || columns == 0 || batch == 0 ? 0 : (batch - 1) * batchStride + (rows - 1) * rowStride + columns
     }
+
+    /// The same shape with operands starting at the given element offsets.
+    public func offset(a: Int = 0, b: Int = 0, c: Int = 0) -> GemmShape {
+        var shape = self
+        shape.offsetA = a; shape.offsetB = b; shape.offsetC = c
+        return shape
+    }
 }
 
-/// Mirrors `GemmParams` in gemm_params.glsl (12 x 4 bytes, no padding).
+/// Mirrors `GemmParams` in gemm_params.glsl (15 x 4 bytes, no padding).
 struct GemmPushConstants {
     var m, n, k, lda, ldb, ldc, batchStrideA, batchStrideB, batchStrideC, hasBias, activation: UInt32
     var activationParameter: Float
+    var offsetA, offsetB, offsetC: UInt32
 }
 
 extension CommandStream {
@@ -41,20 +51,22 @@ extension CommandStream {
     public func gemm(a: DeviceBuffer, b: DeviceBuffer, c: DeviceBuffer, bias: DeviceBuffer? = nil,
                      shape s: GemmShape, activation: Activation = .none, variant: KernelVariant? = nil,
                      label: String? = nil) throws {
-        let values = [s.m, s.n, s.k, s.lda, s.ldb, s.ldc, s.batch, s.batchStrideA, s.batchStrideB, s.batchStrideC]
+        let values = [s.m, s.n, s.k, s.lda, s.ldb, s.ldc, s.batch, s.batchStrideA, s.batchStrideB, s.batchStrideC,
+                      s.offsetA, s.offsetB, s.offsetC]
         guard values.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }), s.lda >= s.k, s.ldb >= s.k, s.ldc >= s.n else {
             throw VulkanError.invalidArgument("GEMM shape \(s) is inconsistent")
         }
-        try requireFloats(a, s.extent(rows: s.m, columns: s.k, rowStride: s.lda, batchStride: s.batchStrideA), "GEMM operand A")
-        try requireFloats(b, s.extent(rows: s.n, columns: s.k, rowStride: s.ldb, batchStride: s.batchStrideB), "GEMM operand B")
-        try requireFloats(c, s.extent(rows: s.m, columns: s.n, rowStride: s.ldc, batchStride: s.batchStrideC), "GEMM result C")
+        try requireFloats(a, s.offsetA + s.extent(rows: s.m, columns: s.k, rowStride: s.lda, batchStride: s.batchStrideA), "GEMM operand A")
+        try requireFloats(b, s.offsetB + s.extent(rows: s.n, columns: s.k, rowStride: s.ldb, batchStride: s.batchStrideB), "GEMM operand B")
+        try requireFloats(c, s.offsetC + s.extent(rows: s.m, columns: s.n, rowStride: s.ldc, batchStride: s.batchStrideC), "GEMM result C")
         if let bias { try requireFloats(bias, s.n, "GEMM bias") }
         if s.m == 0 || s.n == 0 || s.batch == 0 { return }
 
         let constants = GemmPushConstants(
             m: UInt32(s.m), n: UInt32(s.n), k: UInt32(s.k), lda: UInt32(s.lda), ldb: UInt32(s.ldb), ldc: UInt32(s.ldc),
             batchStrideA: UInt32(s.batchStrideA), batchStrideB: UInt32(s.batchStrideB), batchStrideC: UInt32(s.batchStrideC),
-            hasBias: bias == nil ? 0 : 1, activation: activation.code, activationParameter: activation.parameter)
+            hasBias: bias == nil ? 0 : 1, activation: activation.code, activationParameter: activation.parameter,
+            offsetA: UInt32(s.offsetA), offsetB: UInt32(s.offsetB), offsetC: UInt32(s.offsetC))
         // Without a bias the result buffer fills binding 3; the shader never reads it then.
         let bindings: [BufferBinding] = [.read(a), .read(b), .write(c), bias.map { .read($0) } ?? .write(c)]
         let batchGroups = try workgroupCount(s.batch, "GEMM batch")
@@ -65,8 +77,8 @@ extension CommandStream {
                          groups: (try workgroupCount(ceilDiv(s.n, 64), "GEMM"), try workgroupCount(ceilDiv(s.m, 64), "GEMM"), batchGroups),
                          label: label)
         case .register:
-            // vec4 loads need every row start 16-byte aligned: K, lda, ldb and batch strides % 4 == 0.
-            let vectorised = [s.k, s.lda, s.ldb, s.batchStrideA, s.batchStrideB].allSatisfy { $0 % 4 == 0 }
+            // vec4 loads need every row start 16-byte aligned: K, lda, ldb, batch strides, offsets % 4 == 0.
+            let vectorised = [s.k, s.lda, s.ldb, s.batchStrideA, s.batchStrideB, s.offsetA, s.offsetB].allSatisfy { $0 % 4 == 0 }
             let width = Self.registerWorkgroupWidth
             let kernel = try device.kernel(vectorised ? "gemm_register_vec4" : "gemm_register", bindings: 4,
                                            pushConstantBytes: MemoryLayout<GemmPushConstants>.size,

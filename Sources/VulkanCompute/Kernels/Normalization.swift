@@ -33,14 +33,21 @@ struct InstanceNormPushConstants {
 
 extension CommandStream {
     /// Records y = activation(affine(LayerNorm(x (+ residual)))) over `channels` values per row.
-    /// `output` may be `input`.
+    /// `output` may be `input`. With `.rowsOfChannels`, rows may be `rowStride` apart (> channels:
+    /// the normalised channels are the first ones of a wider row, other columns untouched).
     public func layerNorm(input: DeviceBuffer, residual: DeviceBuffer? = nil, output: DeviceBuffer,
-                          rows: Int, channels: Int, layout: ChannelLayout = .rowsOfChannels,
+                          rows: Int, channels: Int, layout: ChannelLayout = .rowsOfChannels, rowStride: Int? = nil,
                           affine: LayerNormAffine, eps: Float, activation: Activation = .none, label: String? = nil) throws {
         guard rows >= 0, channels > 0, rows <= Int(Int32.max) / max(channels, 1) else {
             throw VulkanError.invalidArgument("layerNorm over \(rows) x \(channels)")
         }
-        let count = rows * channels
+        let (defaultRowStride, channelStride) = layout == .rowsOfChannels ? (channels, 1) : (1, rows)
+        let stride = rowStride ?? defaultRowStride
+        guard layout == .channelsOfRows ? rowStride == nil : stride >= channels else {
+            throw VulkanError.invalidArgument("layerNorm row stride \(stride) with \(channels) channels in \(layout)")
+        }
+        // Floats spanned by the tensor: the last row's last channel, plus one.
+        let count = rows == 0 ? 0 : (layout == .rowsOfChannels ? (rows - 1) * stride + channels : rows * channels)
         try requireFloats(input, count, "layerNorm input")
         try requireFloats(output, count, "layerNorm output")
         if let residual { try requireFloats(residual, count, "layerNorm residual") }
@@ -55,12 +62,11 @@ extension CommandStream {
             gamma = styleAffine; beta = styleAffine; affineCode = 2
         }
         if rows == 0 { return }
-        let (rowStride, channelStride) = layout == .rowsOfChannels ? (channels, 1) : (1, rows)
         let width = 16
         let kernel = try device.kernel("layer_norm", bindings: 5, pushConstantBytes: MemoryLayout<LayerNormPushConstants>.size,
                                        specialization: [UInt32(width)])
         let constants = LayerNormPushConstants(
-            rows: UInt32(rows), channels: UInt32(channels), rowStride: UInt32(rowStride), channelStride: UInt32(channelStride),
+            rows: UInt32(rows), channels: UInt32(channels), rowStride: UInt32(stride), channelStride: UInt32(channelStride),
             hasResidual: residual == nil ? 0 : 1, affine: affineCode, activation: activation.code,
             activationParameter: activation.parameter, eps: eps, betaOffset: affineCode == 2 ? UInt32(channels) : 0)
         let inPlace = input === output
