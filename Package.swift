@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),
         .testTarget(name: "VulkanComputeTests", dependencies: ["VulkanCompute"]),
         .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel"]),
-        .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "CKokoroABI"]),
+        .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),
     ],
     swiftLanguageModes: [.v5]
 )
