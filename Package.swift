@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Kokoro", dependencies: ["KokoroModel", "VulkanCompute", "CKokoroABI"]),
         .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),
         .testTarget(name: "VulkanComputeTests", dependencies: ["VulkanCompute"]),
-        .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel"]),
+        .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel", "VulkanCompute"]),
         .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,6 +25,15 @@ final class ModelBundleTests: XCTestCase {
         XCTAssertEqual(try bundle.floats(KokoroTensorTable.tensors[0].name).count, 178 * 128)
     }
 
+    /// I32 is readable (golden files) but never a weight.
+    func testIntegerWeightIsRejected() {
+        let victim = "bert_encoder.bias"
+        let path = writeSparseBundle(in: directory, tensors: kokoroTensors { tensors in
+            tensors[tensors.firstIndex { $0.name == victim }!].dtype = "I32"
+        })
+        _ = assertModelFileError(try ModelBundle(path: path), mentions: [victim, "I32"])
+    }
+
     func testMissingTensor() {
         let victim = "predictor.F0.1.conv1.weight"
         let path = writeSparseBundle(in: directory, tensors: kokoroTensors { $0.removeAll { $0.name == victim } })

@@ -20,6 +20,14 @@ final class SafeTensorsFileTests: XCTestCase {
         XCTAssertEqual(try file.info("x").byteCount, 48)
     }
 
+    func testI32ValuesConvertExactly() throws {
+        let values: [Int32] = [0, 1, -1, 50, 16_777_216, -16_777_216]
+        let path = directory.write(SafeTensorsWriter.file([TestTensor("ids", dtype: "I32", shape: [6], data: littleEndianBytes(values))]))
+        let file = try SafeTensorsFile(path: path)
+        XCTAssertEqual(try file.info("ids").dtype, .i32)
+        XCTAssertEqual(try file.floats("ids"), values.map(Float.init))
+    }
+
     func testF16ValuesWiden() throws {
         let bits: [UInt16] = [0x0000, 0x8000, 0x3C00, 0x0001, 0x03FF, 0x7BFF, 0x7C00, 0xFC00, 0x7E00]
         let path = directory.write(SafeTensorsWriter.file([TestTensor("h", dtype: "F16", shape: [9], bits: bits)]))

@@ -108,6 +108,9 @@ public final class ModelBundle: @unchecked Sendable {
             guard tensor.shape == spec.shape else {
                 throw ModelFileError.shapeMismatch(path: file.path, tensor: spec.name, expected: spec.shape, found: tensor.shape)
             }
+            guard tensor.dtype.isFloatingPoint else {
+                throw ModelFileError.invalidTensor(path: file.path, tensor: spec.name, reason: "has dtype \(tensor.dtype.rawValue); weights must be F32, F16 or BF16")
+            }
         }
     }
 }

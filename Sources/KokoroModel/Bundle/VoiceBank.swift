@@ -35,6 +35,9 @@ public final class VoiceBank: @unchecked Sendable {
         for tensor in file.tensors where !accepted.contains(tensor.shape) {
             throw ModelFileError.shapeMismatch(path: file.path, tensor: tensor.name, expected: accepted[0], found: tensor.shape)
         }
+        for tensor in file.tensors where !tensor.dtype.isFloatingPoint {
+            throw ModelFileError.invalidTensor(path: file.path, tensor: tensor.name, reason: "has dtype \(tensor.dtype.rawValue); voices must be F32, F16 or BF16")
+        }
         self.file = file
         self.names = file.names.sorted()
     }

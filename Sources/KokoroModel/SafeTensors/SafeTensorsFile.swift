@@ -113,6 +113,11 @@ public final class SafeTensorsFile: @unchecked Sendable {
                         let bits = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
                         destination[i] = Float(bfloat16Bits: bits)
                     }
+                case .i32:
+                    // Exact for |value| < 2^24, which covers ids and frame counts.
+                    for i in 0..<count {
+                        destination[i] = Float(Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                    }
                 }
                 initialized = count
             }

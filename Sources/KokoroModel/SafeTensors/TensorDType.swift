@@ -1,6 +1,7 @@
 // The element types the loader accepts. safetensors defines more (I8, I64, F64, ...), but a
-// Kokoro bundle only ever holds floating-point weights; anything else is rejected at open time
-// rather than half-supported.
+// Kokoro bundle only ever holds floating-point weights, and the golden reference files add 32-bit
+// integers (token ids, durations); anything else is rejected at open time rather than
+// half-supported. Model and voice files accept the floating-point types only.
 
 /// Element type of a tensor, spelled as in the safetensors header.
 public enum TensorDType: String, CaseIterable, Sendable {
@@ -10,11 +11,16 @@ public enum TensorDType: String, CaseIterable, Sendable {
     case f16 = "F16"
     /// bfloat16 (the upper half of a binary32), little-endian.
     case bf16 = "BF16"
+    /// Two's-complement 32-bit integer, little-endian (golden files: ids and durations).
+    case i32 = "I32"
+
+    /// Whether the type holds floating-point values (what weights must be).
+    public var isFloatingPoint: Bool { self != .i32 }
 
     /// Bytes per element.
     public var byteSize: Int {
         switch self {
-        case .f32: return 4
+        case .f32, .i32: return 4
         case .f16, .bf16: return 2
         }
     }

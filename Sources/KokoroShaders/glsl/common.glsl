@@ -1,4 +1,8 @@
 // Shared helpers for every compute shader. Included, never compiled on its own.
+//
+// lavapipe (llvmpipe) ends any single loop after 65535 iterations per invocation, counted over the
+// whole invocation (an inner loop's count is not reset by its outer loop). Kernels whose loops
+// could run longer must split the work across invocations or dispatches (see lstm_recurrence).
 #ifndef KOKORO_COMMON_GLSL
 #define KOKORO_COMMON_GLSL
 

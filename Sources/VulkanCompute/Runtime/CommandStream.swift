@@ -1,4 +1,5 @@
 import CVulkan
+import Glibc
 
 /// How a dispatch uses a buffer; decides where barriers go.
 public enum BufferAccess: Sendable { case read, write, readWrite }
@@ -37,6 +38,9 @@ public final class CommandStream {
     /// Buffers used by recorded commands, kept alive until the stream is submitted.
     private var retained: [DeviceBuffer] = []
     private var isRecording = true
+    /// KOKORO_DEBUG_ALL_BARRIERS=1 puts a barrier before every command: a debugging aid that
+    /// tells a missing-barrier bug (results change) from a kernel bug (they do not).
+    private let barrierAfterEveryCommand = getenv("KOKORO_DEBUG_ALL_BARRIERS") != nil
     public private(set) var dispatchCount = 0
     public private(set) var barrierCount = 0
 
@@ -219,7 +223,7 @@ public final class CommandStream {
     private func barrierIfNeeded(reads: [DeviceBuffer], writes: [DeviceBuffer]) {
         let readIDs = reads.map(ObjectIdentifier.init)
         let writeIDs = writes.map(ObjectIdentifier.init)
-        let hazard = readIDs.contains(where: writtenSinceBarrier.contains)
+        let hazard = barrierAfterEveryCommand || readIDs.contains(where: writtenSinceBarrier.contains)
             || writeIDs.contains(where: { writtenSinceBarrier.contains($0) || readSinceBarrier.contains($0) })
         if hazard {
             var barrier = VkMemoryBarrier()
