@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "VulkanCompute", dependencies: ["CVulkan", "KokoroShaders"]),
         .target(name: "KokoroModel", dependencies: ["VulkanCompute"]),
         .target(name: "Kokoro", dependencies: ["KokoroModel", "VulkanCompute", "CKokoroABI"]),
-        .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),
+        .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "CKokoroABI", "KokoroModel", "VulkanCompute"]),
         .testTarget(name: "VulkanComputeTests", dependencies: ["VulkanCompute"]),
         .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel", "VulkanCompute"]),
         .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),

@@ -12,6 +12,8 @@ commands:
        [--device N]
        [--cache-dir DIR]
   bench-kernels [args]         benchmark the GEMM/conv kernel variants (GFLOP/s)
+  bench-text [--model PATH] [--voice NAME] [--repeats N]
+                               time the text side (tokens -> durations, F0, N) per stage
   help, --help, -h             show this text
 
 environment:
@@ -88,6 +90,7 @@ func run(_ arguments: [String]) -> Int32 {
         case "devices": try runDevices(rest)
         case "info": try runInfo(rest)
         case "bench-kernels": try runKernelBenchmark(arguments: Array(rest))
+        case "bench-text": try runTextSideBenchmark(arguments: Array(rest))
         case "help", "--help", "-h": print(usageText, terminator: "")
         default: throw CLIError.usage("unknown command \"\(command)\"")
         }

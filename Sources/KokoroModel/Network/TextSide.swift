@@ -6,8 +6,10 @@ import VulkanCompute
 /// Two command streams with one host round trip between them: the first runs PL-BERT, the
 /// DurationEncoder, the duration LSTM and head, and the independent TextEncoder; the host then
 /// reads the T frame counts, expands them into a frame -> token index, and the second stream runs
-/// the alignment, the shared LSTM and the F0/N branches. Activation buffers are allocated once for
-/// `maxTokens` tokens and a frame capacity that grows (reallocating once) if a call needs more.
+/// the alignment, the shared LSTM and the F0/N branches. Activation buffers are allocated at
+/// creation for `maxTokens` tokens and `frameCapacity` frames (2048 frames = 51 s of audio, far
+/// more than a 510-phoneme chunk usually yields); a call that needs more frames reallocates the
+/// frame buffers once, larger, and keeps them.
 public final class TextSide {
     public let device: ComputeDevice
     public let config: KokoroConfig
@@ -27,7 +29,7 @@ public final class TextSide {
     /// Style vector layout (ref_s, 256 values): [0, 128) drives the decoder, [128, 256) the prosody predictor.
     public static let styleSize = 256, prosodyStyleOffset = 128
 
-    public init(weights: WeightStore, maxTokens: Int = 512) throws {
+    public init(weights: WeightStore, maxTokens: Int = 512, frameCapacity: Int = 2048) throws {
         device = weights.device
         config = weights.bundle.config
         self.maxTokens = maxTokens
@@ -43,11 +45,13 @@ public final class TextSide {
         textEncoder = try TextEncoder(weights, channels: hidden, kernelSize: config.textEncoderKernelSize, depth: config.nLayer,
                                       vocabularySize: config.nToken)
         tokenActivations = try TokenActivations(device: device, maxTokens: maxTokens, config: config)
+        frameActivations = try FrameActivations(device: device, capacity: frameCapacity, config: config)
     }
 
     /// Runs the text side. `tokens` are the ids including the boundary zeros ([0, ids..., 0]);
     /// `style` is the voice's row for this phoneme count (256 values).
-    public func run(tokens: [Int], style: [Float], speed: Float = 1) throws -> TextSideResult {
+    /// With `profile`, every dispatch is timed with GPU timestamps (see `TextSideResult.timings`).
+    public func run(tokens: [Int], style: [Float], speed: Float = 1, profile: Bool = false) throws -> TextSideResult {
         let t = tokens.count
         guard t >= 1 && t <= maxTokens else {
             throw VulkanError.invalidArgument("\(t) tokens; this engine takes 1...\(maxTokens) per chunk")
@@ -65,7 +69,7 @@ public final class TextSide {
         let hidden = config.hiddenDim, width = hidden + config.styleDim
 
         // Stream 1: durations (and the TextEncoder, which needs none).
-        let first = try CommandStream(device: device)
+        let first = try CommandStream(device: device, timestamps: profile)
         try albert(first, tokens: a.tokens, count: t, output: a.bert, scratch: a.albert)
         try bertEncoder(first, input: a.bert, output: a.durationRows, rows: t, outputRowStride: width, label: "bert_encoder")
         try first.gatherRows(table: a.prosodyStyle, tableRows: 1, index: a.zeros, output: a.durationRows, rows: t, columns: config.styleDim,
@@ -89,7 +93,7 @@ public final class TextSide {
         try frameToken.withUnsafeBytes { try f.frameToken.upload(bytes: $0) }
 
         // Stream 2: alignment, shared LSTM, F0 and N, aligned text features.
-        let second = try CommandStream(device: device)
+        let second = try CommandStream(device: device, timestamps: profile)
         try second.gatherRows(table: a.durationRows, tableRows: t, index: f.frameToken, output: f.en, rows: frames, columns: width,
                               label: "alignment.en")
         try sharedLSTM(second, input: f.en, gates: f.gates, output: f.shared, steps: frames, label: "predictor.shared")
@@ -105,7 +109,7 @@ public final class TextSide {
         try second.submitAndWait()
 
         return TextSideResult(tokenCount: t, frameCounts: frameCounts, frames: frames, hidden: hidden, styleDim: config.styleDim,
-                              token: a, frame: f)
+                              timings: first.timings + second.timings, token: a, frame: f)
     }
 
     private func recordDurationHead(_ stream: CommandStream, logits: DeviceBuffer, tokens: Int, speed: Float,
@@ -211,6 +215,8 @@ public struct TextSideResult {
     public let frameCounts: [Int]
     public let frames: Int
     let hidden: Int, styleDim: Int
+    /// GPU seconds per recorded command, labelled by module name (empty unless profiled).
+    public let timings: [(label: String, seconds: Double)]
     let token: TokenActivations
     let frame: FrameActivations
 
