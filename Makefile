@@ -6,7 +6,7 @@
 #   make test      README's second command (and .ci/run): every test
 #   make dist      dist/libkokoro.so (self-contained) + dist/kokoro.h
 #   make install PREFIX=/usr/local
-#   make bench     kernel benchmarks (GFLOP/s per variant)
+#   make bench     kernel GFLOP/s per variant, text-side time per stage
 #   make help      this list
 
 SHELL := /bin/bash
@@ -104,8 +104,10 @@ test: deps venv model check-shaders
 	$(MAKE) --no-print-directory dist
 	$(VPY) -m pytest Tests/python -q
 
-bench: build
+# Kernel GFLOP/s per variant, then the text side's time per stage with the real model.
+bench: build model
 	$(RELEASE_BIN)/kokoro-cli bench-kernels $(BENCH_ARGS)
+	$(RELEASE_BIN)/kokoro-cli bench-text --model $(MODEL)
 
 # --- install / clean -------------------------------------------------------------------------
 

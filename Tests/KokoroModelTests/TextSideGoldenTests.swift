@@ -106,3 +106,26 @@ final class TextSideGoldenTests: XCTestCase {
         XCTAssertThrowsError(try textSide.run(tokens: ids, style: [1, 2]), "style of the wrong size")
     }
 }
+
+/// The duration head's rounding on exact halves: sigmoid(0) = 0.5 exactly and sigmoid(-200) = 0
+/// exactly in float32, so k zero logits sum to k / 2.
+final class DurationHeadTests: XCTestCase {
+    func testRoundHalfToEvenClampAndSpeed() throws {
+        let device = try ComputeDevice()
+        let bins = 50
+        let halves = [1, 3, 5, 7, 9, 0, 50]          // durations 0.5, 1.5, 2.5, 3.5, 4.5, 0, 25
+        var logits: [Float] = []
+        for k in halves { logits += (0..<bins).map { $0 < k ? 0 : -200 } }
+        let logitBuffer = try DeviceBuffer(device: device, floats: logits)
+        for (speed, expected) in [(Float(1), [1, 2, 2, 4, 4, 1, 25]), (Float(0.5), [1, 3, 5, 7, 9, 1, 50]), (Float(2), [1, 1, 1, 2, 2, 1, 12])] {
+            let duration = try DeviceBuffer(device: device, byteCount: halves.count * 4)
+            let frames = try DeviceBuffer(device: device, byteCount: halves.count * 4)
+            let stream = try CommandStream(device: device)
+            try TextSide.recordDurationHead(stream, logits: logitBuffer, tokens: halves.count, bins: bins, speed: speed,
+                                            duration: duration, frames: frames)
+            try stream.submitAndWait()
+            XCTAssertEqual(try duration.downloadFloats(), halves.map { Float($0) * 0.5 / speed }, "speed \(speed)")
+            XCTAssertEqual(try frames.downloadUInt32s(count: halves.count).map(Int.init), expected, "speed \(speed)")
+        }
+    }
+}

@@ -79,7 +79,8 @@ public final class TextSide {
                             affine: a.durationAffine, gates: a.gates)
         try durationLSTM(first, input: a.durationRows, gates: a.gates, output: a.lstm, steps: t, label: "predictor.lstm")
         try durationProjection(first, input: a.lstm, output: a.durationLogits, rows: t, label: "predictor.duration_proj")
-        try recordDurationHead(first, logits: a.durationLogits, tokens: t, speed: speed, duration: a.duration, frames: a.frames)
+        try Self.recordDurationHead(first, logits: a.durationLogits, tokens: t, bins: config.maxDur, speed: speed,
+                                    duration: a.duration, frames: a.frames)
         try textEncoder(first, tokens: a.tokens, count: t, a: a.textA, b: a.textB, gates: a.gates, output: a.textEncoded)
         try first.submitAndWait()
 
@@ -112,12 +113,13 @@ public final class TextSide {
                               timings: first.timings + second.timings, token: a, frame: f)
     }
 
-    private func recordDurationHead(_ stream: CommandStream, logits: DeviceBuffer, tokens: Int, speed: Float,
-                                    duration: DeviceBuffer, frames: DeviceBuffer) throws {
+    /// duration[t] = Σ_j sigmoid(logits[t, j]) / speed; frames[t] = max(1, round-half-even(duration[t])).
+    static func recordDurationHead(_ stream: CommandStream, logits: DeviceBuffer, tokens: Int, bins: Int, speed: Float,
+                                   duration: DeviceBuffer, frames: DeviceBuffer) throws {
         struct Constants { var tokens, bins: UInt32; var speed: Float }
-        let kernel = try device.kernel("duration_head", bindings: 3, pushConstantBytes: MemoryLayout<Constants>.size)
+        let kernel = try stream.device.kernel("duration_head", bindings: 3, pushConstantBytes: MemoryLayout<Constants>.size)
         try stream.dispatch(kernel, bindings: [.read(logits), .write(duration), .write(frames)],
-                            pushConstants: Constants(tokens: UInt32(tokens), bins: UInt32(config.maxDur), speed: speed),
+                            pushConstants: Constants(tokens: UInt32(tokens), bins: UInt32(bins), speed: speed),
                             groups: (UInt32((tokens + 63) / 64), 1, 1), label: "predictor.duration")
     }
 

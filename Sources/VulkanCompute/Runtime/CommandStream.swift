@@ -30,7 +30,7 @@ public struct BufferBinding {
 /// Independent dispatches therefore run back to back. With `timestamps`, the GPU time of each
 /// recorded command is measured with a query pool and reported by `timings` after the submit.
 public final class CommandStream {
-    let device: ComputeDevice
+    public let device: ComputeDevice
     let commandBuffer: VkCommandBuffer
     private let fence: VkFence
     private var writtenSinceBarrier = Set<ObjectIdentifier>()
