@@ -33,21 +33,27 @@ struct Linear {
 struct Conv1d {
     let weight: DeviceBuffer   // [out, in / groups, kernel]
     let bias: DeviceBuffer?
-    let inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int
+    let inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int, stride: Int, dilation: Int
 
     init(_ weights: WeightStore, _ prefix: String, inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int,
-         bias: Bool = true) throws {
+         stride: Int = 1, dilation: Int = 1, bias: Bool = true) throws {
         weight = try weights.buffer(prefix + ".weight")
         self.bias = bias ? try weights.buffer(prefix + ".bias") : nil
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernelSize = kernelSize; self.padding = padding
+        self.stride = stride; self.dilation = dilation
+    }
+
+    func outLength(_ length: Int) -> Int {
+        Conv1dShape(inChannels: inChannels, outChannels: outChannels, inLength: length, kernelSize: kernelSize,
+                    stride: stride, padding: padding, dilation: dilation).outLength
     }
 
     func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, output: DeviceBuffer, length: Int,
                         activation: Activation = .none, label: String) throws {
         try stream.conv1d(input: input, weight: weight, bias: bias, output: output,
                           shape: Conv1dShape(inChannels: inChannels, outChannels: outChannels, inLength: length,
-                                             kernelSize: kernelSize, padding: padding),
+                                             kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation),
                           activation: activation, label: label)
     }
 }
@@ -178,5 +184,33 @@ struct AdainResBlock1d {
         // torch.rsqrt(torch.tensor(2)) in float32.
         try stream.elementwise(.addScaled(scale: Float(0.70710677)), a: scratch.d, b: shortcut, result: output,
                                count: dimOut * outLength, label: label + ".join")
+    }
+}
+
+/// nn.ConvTranspose1d (groups 1, weight norm folded) over channel-major [inChannels, length],
+/// with the generator's leaky_relu(x, 0.1) applied to its input as it is read.
+struct ConvTranspose1d {
+    let weight: DeviceBuffer   // [in, out, kernel], PyTorch's layout
+    let bias: DeviceBuffer
+    let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int
+    static let inputActivation = Activation.leakyReLU(negativeSlope: 0.1)
+
+    init(_ weights: WeightStore, _ prefix: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int) throws {
+        weight = try weights.buffer(prefix + ".weight")
+        bias = try weights.buffer(prefix + ".bias")
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.kernelSize = kernelSize; self.stride = stride; self.padding = padding
+    }
+
+    func shape(_ length: Int) -> ConvTranspose1dShape {
+        ConvTranspose1dShape(inChannels: inChannels, outChannels: outChannels, inLength: length, kernelSize: kernelSize,
+                             stride: stride, padding: padding)
+    }
+
+    func outLength(_ length: Int) -> Int { shape(length).outLength }
+
+    func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, output: DeviceBuffer, length: Int, label: String) throws {
+        try stream.convTranspose1d(input: input, weight: weight, bias: bias, output: output, shape: shape(length),
+                                   inputActivation: Self.inputActivation, label: label)
     }
 }
