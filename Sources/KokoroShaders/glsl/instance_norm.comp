@@ -5,12 +5,19 @@
 //   applied separately in the generator).
 // gamma and beta are the two halves of fc(style): binding 3 holds [2 * channels] = (gamma, beta).
 // The statistics run over the whole utterance (why chunked synthesis differs from one pass).
-// One invocation per channel, two passes.
+//
+// One workgroup per channel: the generator normalises 128..256 channels over up to millions of
+// positions, far beyond what one invocation may loop over on lavapipe (65535 iterations, see
+// common.glsl). Each invocation accumulates a strided partial sum (UNROLL positions per loop
+// iteration, so a loop runs length / (UNROLL x workgroup size) times), then a shared-memory tree
+// reduction combines them. Two passes (mean, then centred variance) keep the variance accurate
+// when |mean| >> std; a third pass applies the affine and the activation.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(local_size_x_id = 0) in;
+layout(local_size_x_id = 0) in;   // specialization constant 0: workgroup size, a power of two
 layout(local_size_y = 1, local_size_z = 1) in;
+layout(constant_id = 0) const uint WIDTH = 256u;
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) readonly buffer NormWeight { float norm_weight[]; };
@@ -26,18 +33,70 @@ layout(push_constant) uniform InstanceNormParams {
     float eps;
 } p;
 
+shared float partial[WIDTH];
+
+// Sum of `value` over the workgroup; every invocation gets the total. The leading barrier lets a
+// second call reuse `partial` safely.
+float workgroup_sum(float value) {
+    uint lid = gl_LocalInvocationID.x;
+    barrier();
+    partial[lid] = value;
+    barrier();
+    for (uint half_width = WIDTH / 2u; half_width > 0u; half_width /= 2u) {
+        if (lid < half_width) partial[lid] += partial[lid + half_width];
+        barrier();
+    }
+    return partial[0];
+}
+
+const uint UNROLL = 4u;
+
 void main() {
-    uint c = gl_GlobalInvocationID.x;
-    if (c >= p.channels) return;
-    uint base = c * p.positions;
+    uint c = gl_WorkGroupID.x;
+    uint lid = gl_LocalInvocationID.x;
+    uint n = p.positions;
+    uint base = c * n;
+    uint step = UNROLL * WIDTH;
+
+    // Values are taken relative to the channel's first value (pivot), and the mean is kept as
+    // pivot + offset: a large common offset then costs no precision, neither in the float32 sum
+    // nor when rounding the mean (x - mean is computed as (x - pivot) - offset).
+    float pivot = x[base];
+    // Each loop iteration covers positions l + j * WIDTH (j < UNROLL), written out by hand so that
+    // no inner loop adds to lavapipe's iteration count.
     float sum = 0.0;
-    for (uint l = 0u; l < p.positions; l++) sum += x[base + l];
-    float mean = sum / float(p.positions);
+    for (uint l = lid; l < n; l += step) {
+        sum += x[base + l] - pivot;
+        if (l + WIDTH < n) sum += x[base + l + WIDTH] - pivot;
+        if (l + 2u * WIDTH < n) sum += x[base + l + 2u * WIDTH] - pivot;
+        if (l + 3u * WIDTH < n) sum += x[base + l + 3u * WIDTH] - pivot;
+    }
+    float offset = workgroup_sum(sum) / float(n);
+
     float squares = 0.0;
-    for (uint l = 0u; l < p.positions; l++) { float d = x[base + l] - mean; squares += d * d; }
-    float inv_std = inversesqrt(squares / float(p.positions) + p.eps);
-    float scale = (1.0 + style_affine[c]) * norm_weight[c] * inv_std;
-    float shift = (1.0 + style_affine[c]) * (norm_bias[c] - mean * norm_weight[c] * inv_std) + style_affine[p.channels + c];
-    for (uint l = 0u; l < p.positions; l++)
-        y[base + l] = apply_activation(p.activation, x[base + l] * scale + shift, p.activation_parameter);
+    for (uint l = lid; l < n; l += step) {
+        float d = x[base + l] - pivot - offset;
+        squares = fma(d, d, squares);
+        if (l + WIDTH < n) { d = x[base + l + WIDTH] - pivot - offset; squares = fma(d, d, squares); }
+        if (l + 2u * WIDTH < n) { d = x[base + l + 2u * WIDTH] - pivot - offset; squares = fma(d, d, squares); }
+        if (l + 3u * WIDTH < n) { d = x[base + l + 3u * WIDTH] - pivot - offset; squares = fma(d, d, squares); }
+    }
+    float inv_std = inversesqrt(workgroup_sum(squares) / float(n) + p.eps);
+
+    float gain = 1.0 + style_affine[c];
+    float scale = gain * norm_weight[c] * inv_std;
+    // Centre before scaling: folding the mean into the shift cancels catastrophically when
+    // |mean| or inv_std is large (a constant channel has inv_std = 1 / sqrt(eps) = 316).
+    float shift = gain * norm_bias[c] + style_affine[p.channels + c];
+    // Each position is read and written by the same invocation, after both reductions have read
+    // all of x, so y may alias x.
+    for (uint l = lid; l < n; l += step) {
+        y[base + l] = apply_activation(p.activation, fma(x[base + l] - pivot - offset, scale, shift), p.activation_parameter);
+        if (l + WIDTH < n)
+            y[base + l + WIDTH] = apply_activation(p.activation, fma(x[base + l + WIDTH] - pivot - offset, scale, shift), p.activation_parameter);
+        if (l + 2u * WIDTH < n)
+            y[base + l + 2u * WIDTH] = apply_activation(p.activation, fma(x[base + l + 2u * WIDTH] - pivot - offset, scale, shift), p.activation_parameter);
+        if (l + 3u * WIDTH < n)
+            y[base + l + 3u * WIDTH] = apply_activation(p.activation, fma(x[base + l + 3u * WIDTH] - pivot - offset, scale, shift), p.activation_parameter);
+    }
 }

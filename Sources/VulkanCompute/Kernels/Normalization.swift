@@ -89,7 +89,8 @@ extension CommandStream {
         try requireFloats(normWeight, channels, "instance norm weight")
         try requireFloats(normBias, channels, "instance norm bias")
         try requireFloats(styleAffine, 2 * channels, "AdaIN gamma|beta")
-        let width = 16
+        // One workgroup per channel; its size must be a power of two (tree reduction).
+        let width = Self.reductionWorkgroupWidth(device)
         let kernel = try device.kernel("instance_norm", bindings: 5, pushConstantBytes: MemoryLayout<InstanceNormPushConstants>.size,
                                        specialization: [UInt32(width)])
         let inPlace = input === output
@@ -97,7 +98,16 @@ extension CommandStream {
                                         inPlace ? .readWrite(output) : .write(output)],
                      pushConstants: InstanceNormPushConstants(channels: UInt32(channels), positions: UInt32(positions),
                                                               activation: activation.code, activationParameter: activation.parameter, eps: eps),
-                     groups: (try workgroupCount(ceilDiv(channels, width), "instance norm"), 1, 1), label: label)
+                     groups: (try workgroupCount(channels, "instance norm"), 1, 1), label: label)
+    }
+
+    /// Workgroup size of the per-channel reductions: 256 invocations (each loop then runs at most
+    /// length / 1024 times, so lavapipe's 65535-iteration limit allows ~67M positions), or the
+    /// largest power of two the device allows when that is less.
+    static func reductionWorkgroupWidth(_ device: ComputeDevice) -> Int {
+        var width = 256
+        while width > 1 && width > Int(device.capabilities.maxWorkgroupInvocations) { width /= 2 }
+        return width
     }
 
     /// Records an in-place row softmax of `scores` [rows, columns] after scaling by `scale`;
