@@ -81,7 +81,7 @@ public final class TextSide {
         try bertEncoder(first, input: a.bert, output: a.durationRows, rows: t, outputRowStride: width, label: "bert_encoder")
         try first.gatherRows(table: a.prosodyStyle, tableRows: 1, index: a.zeros, output: a.durationRows, rows: t, columns: config.styleDim,
                              outRowStride: width, outOffset: hidden, label: "predictor.style_columns")
-        try first.copy(from: a.durationRows, to: a.dEn, byteCount: t * width * 4)   // keep d_en | s for inspection
+        first.copy(from: a.durationRows, to: a.dEn, byteCount: t * width * 4)   // keep d_en | s for inspection
         try durationEncoder(first, rows: a.durationRows, tokens: t, style: a.style, styleOffset: Self.prosodyStyleOffset,
                             affine: a.durationAffine, gates: a.gates)
         try durationLSTM(first, input: a.durationRows, gates: a.gates, output: a.lstm, steps: t, label: "predictor.lstm")
