@@ -2,11 +2,12 @@
 # (apt packages, the Python venv, the model bundle), so a fresh Debian/Ubuntu machine with Swift
 # needs nothing else.
 #
-#   make demo      README's first command: build, fetch the model, show version + device
+#   make demo      README's first command: build, fetch the model, speak a sentence to out/demo.wav
 #   make test      README's second command (and .ci/run): every test
 #   make dist      dist/libkokoro.so (self-contained) + dist/kokoro.h
 #   make install PREFIX=/usr/local
-#   make bench     kernel GFLOP/s per variant, text-side time per stage
+#   make bench     end-to-end warm latency + real-time factor, next to ONNX Runtime fp32
+#   make bench-parts   kernel GFLOP/s per variant, text-side time per stage
 #   make help      this list
 
 SHELL := /bin/bash
@@ -24,6 +25,9 @@ MODEL ?= $(MODEL_DIR)/kokoro-v1_0.safetensors
 PREFIX ?= /usr/local
 DESTDIR ?=
 BENCH_ARGS ?=
+# The demo's sentence: misaki's phonemes for "Hello world." (plain text needs the G2P of a later issue).
+DEMO_PHONEMES ?= həlˈO wˈɜɹld.
+DEMO_WAV ?= out/demo.wav
 
 APT_PACKAGES := libvulkan-dev libvulkan1 mesa-vulkan-drivers vulkan-tools glslc spirv-tools \
                 gcc g++ binutils python3
@@ -31,7 +35,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VPY := $(VENV)/bin/python
 RELEASE_BIN = $(shell $(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)
 
-.PHONY: help deps venv shaders check-shaders model build dist demo test bench install clean distclean
+.PHONY: help deps venv bench-venv shaders check-shaders model build dist demo test bench bench-parts install clean distclean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^# *//'
@@ -59,6 +63,13 @@ $(VENV)/.installed: tools/requirements.txt | deps
 	[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet -r tools/requirements.txt pytest
+	touch $@
+
+# onnxruntime, for `make bench` only (the tests never need it).
+bench-venv: $(VENV)/.installed-bench
+
+$(VENV)/.installed-bench: tools/requirements-bench.txt $(VENV)/.installed
+	$(VPY) -m pip install --quiet -r tools/requirements-bench.txt
 	touch $@
 
 shaders: deps
@@ -93,20 +104,32 @@ dist: deps
 
 # --- the README's two commands -----------------------------------------------------------------
 
-# For now: version + the Vulkan device an engine uses, with the real model bundle. Synthesis
-# (speaking a sentence to a WAV) arrives with the model issues.
+# Speaks a sentence with the default voice (release build) and prints where the WAV went and
+# how long it is.
 demo: build model
-	$(RELEASE_BIN)/kokoro-cli info --model $(MODEL)
+	mkdir -p $(dir $(DEMO_WAV))
+	$(RELEASE_BIN)/kokoro-cli say --phonemes "$(DEMO_PHONEMES)" -o $(DEMO_WAV)
 
+# XCTest (debug build), then dist/libkokoro.so (release) for the C/Python ABI tests; those also
+# run the debug kokoro-cli (KOKORO_CLI).
 test: deps venv model check-shaders
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
 	$(SWIFT) test --skip-build --scratch-path $(SCRATCH)
 	$(MAKE) --no-print-directory dist
-	$(VPY) -m pytest Tests/python -q
+	KOKORO_CLI=$$($(SWIFT) build --scratch-path $(SCRATCH) --show-bin-path)/kokoro-cli \
+	  $(VPY) -m pytest Tests/python -q
+
+# libkokoro's warm latency and real-time factor for phoneme inputs of about 5, 15, 50 and 450
+# tokens, then ONNX Runtime fp32 on the same token ids, both tables side by side. The fp32 ONNX
+# model is made once from the int8 export (models/downloads/kokoro-v1.0.fp32.onnx).
+bench: build model bench-venv
+	mkdir -p out
+	$(RELEASE_BIN)/kokoro-cli bench --model $(MODEL) --json out/bench.json $(BENCH_ARGS)
+	$(VPY) tools/bench_onnxruntime.py --ours out/bench.json
 
 # Kernel GFLOP/s per variant, then the text side's time per stage with the real model.
-bench: build model
-	$(RELEASE_BIN)/kokoro-cli bench-kernels $(BENCH_ARGS)
+bench-parts: build model
+	$(RELEASE_BIN)/kokoro-cli bench-kernels
 	$(RELEASE_BIN)/kokoro-cli bench-text --model $(MODEL)
 
 # --- install / clean -------------------------------------------------------------------------
@@ -117,7 +140,7 @@ install: dist
 	install -m 0644 dist/kokoro.h $(DESTDIR)$(PREFIX)/include/kokoro.h
 
 clean:
-	rm -rf $(SCRATCH) $(DIST_SCRATCH) dist
+	rm -rf $(SCRATCH) $(DIST_SCRATCH) dist out
 	$(MAKE) --no-print-directory -C examples/c clean
 
 # Also the venv and the fetched model bundle.

@@ -10,8 +10,11 @@
  *   same engine (guard it with your own lock if several threads share it). Separate engines may
  *   run concurrently on separate threads.
  *   Safe to call from any thread at any time: kokoro_version, kokoro_version_string,
- *   kokoro_status_string, kokoro_config_default, kokoro_config_default_by_ref, kokoro_create (each
- *   call makes its own engine), kokoro_last_create_error (per thread) and kokoro_set_log_callback.
+ *   kokoro_status_string, kokoro_config_default, kokoro_config_default_by_ref,
+ *   kokoro_synthesis_options_default, kokoro_synthesis_options_default_by_ref, kokoro_create (each
+ *   call makes its own engine), kokoro_last_create_error (per thread), kokoro_set_log_callback and
+ *   kokoro_audio_free (on audio no other thread is using).
+ *   Callbacks (audio, log) run on the thread that made the call, inside that call.
  *
  * BASIC USAGE
  *   kokoro_config config = kokoro_config_default();
@@ -22,9 +25,20 @@
  *       fprintf(stderr, "%s: %s\n", kokoro_status_string(status), kokoro_last_create_error());
  *       return 1;
  *   }
- *   printf("running on %s\n", kokoro_device_name(engine));
- *   ... (synthesis arrives in a later version)
+ *   kokoro_synthesis_options options = kokoro_synthesis_options_default();
+ *   options.flags = KOKORO_INPUT_PHONEMES;             (plain text needs the G2P of a later version)
+ *   kokoro_audio audio = {0};
+ *   status = kokoro_synthesize(engine, "h\u0259l\u02c8O w\u02c8\u025c\u0279ld.",  ("Hello world.")
+ *                              &options, &audio);
+ *   if (status == KOKORO_OK) {
+ *       ... audio.samples[0 .. audio.sample_count - 1], mono float32 at audio.sample_rate (24000) ...
+ *   } else {
+ *       fprintf(stderr, "%s: %s\n", kokoro_status_string(status), kokoro_last_error(engine));
+ *   }
+ *   kokoro_audio_free(&audio);                         (harmless on a zeroed or failed result)
  *   kokoro_free(engine);
+ *   Streaming instead: set options.on_audio (and options.user_data); each chunk of audio goes to
+ *   the callback as soon as it is ready, and `out` may be NULL.
  *
  * STATUS CODES AND WHAT SURVIVES THEM
  *   Every fallible call returns a kokoro_status; KOKORO_OK is 0, every failure is negative. The
@@ -39,11 +53,14 @@
  *   KOKORO_ERR_UNKNOWN_VOICE      | (not returned)               | engine usable, nothing produced
  *   KOKORO_ERR_PHONEMIZE          | (not returned)               | engine usable, nothing produced
  *   KOKORO_ERR_OUT_OF_MEMORY      | no engine                    | engine usable; retry shorter
- *   KOKORO_ERR_DEVICE_LOST        | no engine                    | only kokoro_free is valid
+ *   KOKORO_ERR_DEVICE_LOST        | no engine                    | engine unusable: kokoro_warm and
+ *                                 |                              | kokoro_synthesize return this
+ *                                 |                              | again; free it, create another
  *   KOKORO_ERR_CANCELLED          | (not returned)               | engine usable; chunks already
  *                                 |                              | delivered stay delivered
  *   KOKORO_ERR_BUFFER_TOO_SMALL   | (not returned)               | engine usable; retry bigger
  *   KOKORO_ERR_INTERNAL           | no engine                    | free the engine; please report
+ *   A failing kokoro_synthesize leaves its kokoro_audio zeroed: there is nothing to free.
  *
  * VERSIONS
  *   The header's KOKORO_VERSION_* macros describe the header you compiled against; kokoro_version()
@@ -162,7 +179,10 @@ kokoro_status kokoro_config_default_by_ref(kokoro_config *config);
 typedef struct kokoro_engine kokoro_engine;
 
 /* Opens the Vulkan device and the model named by `config`, and stores the new engine in *out.
- * The config and its strings are only read during the call. On failure *out is set to NULL (if out
+ * The whole bundle is validated (metadata, config, every tensor's name and shape), the voices file
+ * is opened (voices_path, else voices.safetensors beside the model) and every weight is uploaded to
+ * the device, so this takes a moment (about a second) and a later kokoro_synthesize cannot fail
+ * on the model. The config and its strings are only read during the call. On failure *out is set to NULL (if out
  * is not NULL) and kokoro_last_create_error() explains why. A config whose struct_size is smaller
  * than this struct's first version, or larger than 4096, is rejected; fields beyond struct_size
  * keep their defaults.
@@ -187,6 +207,111 @@ const char *kokoro_last_error(const kokoro_engine *engine);
 /* The name of the Vulkan device the engine runs on (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
  * Owned by the engine; valid until kokoro_free. "" for a NULL engine; never NULL. */
 const char *kokoro_device_name(const kokoro_engine *engine);
+
+/* ---------------------------------------------------------------------------------------------
+ * Synthesis
+ * ------------------------------------------------------------------------------------------- */
+
+/* Audio is float32 mono at this rate (samples per second). */
+#define KOKORO_SAMPLE_RATE 24000
+
+/* Longest chunk the network takes, in phonemes; longer input is split into chunks (see
+ * kokoro_synthesize). */
+#define KOKORO_MAX_CHUNK_PHONEMES 510
+
+/* kokoro_synthesis_options.flags: `text` is Kokoro phonemes (the symbols of the model's
+ * vocabulary, e.g. misaki's output), not plain text. */
+#define KOKORO_INPUT_PHONEMES (1u << 0)
+
+/* Receives each chunk of audio as soon as it is ready: `count` float32 samples, mono, at
+ * KOKORO_SAMPLE_RATE. `samples` is owned by the library and valid only during the call: copy what
+ * you keep. Return 0 to continue, anything else to stop: kokoro_synthesize then returns
+ * KOKORO_ERR_CANCELLED without synthesising the remaining chunks. Runs on the thread that called
+ * kokoro_synthesize; must not call libkokoro functions on the same engine (kokoro_synthesize and
+ * kokoro_warm refuse such calls with KOKORO_ERR_INVALID_ARGUMENT; kokoro_free would be fatal). */
+typedef int (*kokoro_audio_callback)(const float *samples, size_t count, void *user_data);
+
+/* How to speak. Start from kokoro_synthesis_options_default(), then change fields. Later versions
+ * add fields at the end; struct_size tells the library which ones the caller has. */
+typedef struct kokoro_synthesis_options {
+    uint32_t struct_size;            /* sizeof(kokoro_synthesis_options), set by the default */
+    const char *voice;               /* a voice name ("jf_alpha"), or a weighted blend
+                                        "jf_alpha:0.7,jm_kumo:0.3" (weights > 0, normalised to sum
+                                        1; a name without ":w" weighs 1); NULL = the engine's default
+                                        voice (jf_alpha when the voices file has it, else the first
+                                        by name). Read only during the call. */
+    float speed;                     /* speaking rate, 0 < speed <= 10; 1 = the voice's natural pace
+                                        (durations are divided by it) */
+    uint32_t flags;                  /* KOKORO_INPUT_PHONEMES or 0; other bits are reserved and
+                                        rejected */
+    uint64_t seed;                   /* seeds the generator's random phases and noise: the same seed,
+                                        options and input give the same audio */
+    float noise_scale;               /* 0 <= noise_scale <= 10: scales the reference's random noise
+                                        and initial phases; 1 = the reference's level, 0 =
+                                        deterministic (the reference with zero noise; seed unused) */
+    kokoro_audio_callback on_audio;  /* NULL = return all audio in kokoro_audio; else stream each
+                                        chunk to this callback */
+    void *user_data;                 /* passed to on_audio unchanged */
+} kokoro_synthesis_options;
+
+/* The default options: struct_size = sizeof(kokoro_synthesis_options), voice NULL (the engine's
+ * default), speed 1, flags 0 (plain text), seed 0, noise_scale 1, no callback. */
+kokoro_synthesis_options kokoro_synthesis_options_default(void);
+
+/* The same, written to *options, for FFIs that cannot receive structs by value.
+ * Returns KOKORO_ERR_INVALID_ARGUMENT if options is NULL. */
+kokoro_status kokoro_synthesis_options_default_by_ref(kokoro_synthesis_options *options);
+
+/* Audio returned by kokoro_synthesize. `samples` is allocated by the library and owned by the
+ * caller until kokoro_audio_free; it stays valid after kokoro_free(engine). */
+typedef struct kokoro_audio {
+    float *samples;        /* sample_count float32 samples, mono; NULL when empty */
+    size_t sample_count;   /* always a multiple of 600 (one frame of the model) per chunk */
+    uint32_t sample_rate;  /* KOKORO_SAMPLE_RATE */
+} kokoro_audio;
+
+/* Releases audio->samples and zeroes *audio. NULL, a zeroed struct ({0}) and a struct already freed
+ * by this function are harmless. Do not pass a struct the library did not fill. */
+void kokoro_audio_free(kokoro_audio *audio);
+
+/* Creates every compute pipeline the network uses and runs it once on representative lengths, so
+ * that the first kokoro_synthesize pays no shader compilation or first-dispatch cost. Optional;
+ * costs about as much as synthesising a word and a sentence. With config.cache_dir the compiled
+ * pipelines are written there when the engine is freed, which makes the next engine's warm-up
+ * cheaper.
+ * Returns KOKORO_OK, KOKORO_ERR_INVALID_ARGUMENT (NULL engine), KOKORO_ERR_OUT_OF_MEMORY,
+ * KOKORO_ERR_DEVICE_LOST or KOKORO_ERR_INTERNAL. */
+kokoro_status kokoro_warm(kokoro_engine *engine);
+
+/* Speaks `text` (UTF-8, NUL-terminated) with `options` (NULL = the defaults).
+ *
+ * Input. With KOKORO_INPUT_PHONEMES, `text` is Kokoro phonemes, read one Unicode code point at a
+ * time through the model's vocabulary; code points not in the vocabulary are dropped (as the
+ * reference pipeline does; tabs and line breaks count as spaces), and if none remain the call
+ * returns KOKORO_ERR_PHONEMIZE. `text` is only read during the call. Without the
+ * flag `text` is plain text: this version has no grapheme-to-phoneme frontend yet and returns
+ * KOKORO_ERR_PHONEMIZE (pass phonemes with KOKORO_INPUT_PHONEMES for now).
+ *
+ * Chunks. Input longer than KOKORO_MAX_CHUNK_PHONEMES phonemes is split into chunks of at most that
+ * many: at the last sentence end (. ! ?) that fits, else the last clause break (, ; : and the em
+ * dash), else the last space, else exactly at the limit (the spaces at a break are dropped).
+ * Chunks are synthesised in order, each with its voice's style row for its own length (row n - 1
+ * for n phonemes, as the reference indexes it), and the random seed of chunk i is seed + i.
+ *
+ * Output. Without a callback, *out receives all the audio (the chunks concatenated); free it with
+ * kokoro_audio_free. *out is overwritten without being read: free earlier audio first. With
+ * options->on_audio, each chunk goes to the callback as soon as it is ready and `out` may be NULL
+ * (if given, it is left zeroed). Each chunk is exactly 600 samples per frame of its predicted
+ * durations. On any failure *out (if not NULL) is zeroed and holds nothing to free.
+ *
+ * Returns KOKORO_OK; KOKORO_ERR_INVALID_ARGUMENT for a NULL engine or text, text that is empty or
+ * not valid UTF-8, NULL out without a callback, a bad struct_size, speed outside (0, 10], a
+ * noise_scale outside [0, 10], unknown flags or a malformed voice blend; KOKORO_ERR_UNKNOWN_VOICE
+ * (the message lists the voices there are); KOKORO_ERR_PHONEMIZE; KOKORO_ERR_CANCELLED (the
+ * callback returned non-zero); KOKORO_ERR_OUT_OF_MEMORY; KOKORO_ERR_DEVICE_LOST;
+ * KOKORO_ERR_INTERNAL. */
+kokoro_status kokoro_synthesize(kokoro_engine *engine, const char *text,
+                                const kokoro_synthesis_options *options, kokoro_audio *out);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 //   engine's handle, create errors by the calling thread.
 import CKokoroABI
 import Glibc
+import KokoroModel
 
 // MARK: - Version
 
@@ -133,6 +134,8 @@ final class EngineHandle {
     let engine: Engine
     let deviceName: OwnedCString
     var lastError: OwnedCString? = nil
+    /// True while a call on this engine runs (see `run`).
+    private var busy = false
 
     init(_ engine: Engine) {
         self.engine = engine
@@ -149,6 +152,23 @@ final class EngineHandle {
         lastError = OwnedCString(message)
         Log.error(message)
         return status
+    }
+
+    /// Runs one fallible call on the engine and records its outcome. A call made on the same engine
+    /// while another is in progress (from inside an audio callback) is refused, not run.
+    func run(_ body: () throws -> Void) -> kokoro_status {
+        if busy {
+            return finish(KokoroError.invalidArgument(
+                "the engine is busy: an audio callback must not call libkokoro functions on its own engine"))
+        }
+        busy = true
+        defer { busy = false }
+        do {
+            try body()
+            return finish(nil)
+        } catch {
+            return finish(error)
+        }
     }
 
     static func from(_ pointer: OpaquePointer) -> EngineHandle {
@@ -196,6 +216,118 @@ public func kokoroLastError(_ engine: OpaquePointer?) -> UnsafePointer<CChar> {
 public func kokoroDeviceName(_ engine: OpaquePointer?) -> UnsafePointer<CChar> {
     guard let engine else { return emptyCString }
     return EngineHandle.from(engine).deviceName.pointer
+}
+
+// MARK: - Synthesis options
+
+/// The end of user_data, the last field of kokoro_synthesis_options' first version: the smallest
+/// struct_size accepted.
+let synthesisOptionsFirstVersionSize = MemoryLayout<kokoro_synthesis_options>.offset(of: \kokoro_synthesis_options.user_data)!
+    + MemoryLayout<UnsafeMutableRawPointer?>.size
+/// Bits of kokoro_synthesis_options.flags this version knows.
+let knownSynthesisFlags = UInt32(KOKORO_INPUT_PHONEMES)
+
+@_cdecl("kokoro_synthesis_options_default")
+public func kokoroSynthesisOptionsDefault() -> kokoro_synthesis_options {
+    var options = kokoro_synthesis_options()
+    options.struct_size = UInt32(MemoryLayout<kokoro_synthesis_options>.size)
+    options.voice = nil
+    options.speed = 1
+    options.flags = 0
+    options.seed = 0
+    options.noise_scale = 1
+    options.on_audio = nil
+    options.user_data = nil
+    return options
+}
+
+@_cdecl("kokoro_synthesis_options_default_by_ref")
+public func kokoroSynthesisOptionsDefaultByRef(_ options: UnsafeMutablePointer<kokoro_synthesis_options>?) -> kokoro_status {
+    guard let options else { return KOKORO_ERR_INVALID_ARGUMENT }
+    options.pointee = kokoroSynthesisOptionsDefault()
+    return KOKORO_OK
+}
+
+/// Reads a caller's kokoro_synthesis_options (NULL = defaults): only the bytes its struct_size
+/// covers, the rest from defaults. Returns the Swift options and the callback.
+func synthesisOptions(from pointer: UnsafePointer<kokoro_synthesis_options>?) throws
+    -> (options: SynthesisOptions, callback: kokoro_audio_callback?, userData: UnsafeMutableRawPointer?) {
+    var raw = kokoroSynthesisOptionsDefault()
+    if let pointer {
+        let size = Int(UnsafeRawPointer(pointer).loadUnaligned(as: UInt32.self))
+        guard size >= synthesisOptionsFirstVersionSize && size <= configMaximumSize else {
+            throw KokoroError.invalidArgument(
+                "options->struct_size is \(size); expected sizeof(kokoro_synthesis_options) "
+                + "(\(MemoryLayout<kokoro_synthesis_options>.size)) - start from kokoro_synthesis_options_default()")
+        }
+        withUnsafeMutableBytes(of: &raw) { destination in
+            destination.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: min(size, destination.count)))
+        }
+    }
+    let unknownFlags = raw.flags & ~knownSynthesisFlags
+    guard unknownFlags == 0 else {
+        throw KokoroError.invalidArgument("options->flags has unknown bits 0x\(String(unknownFlags, radix: 16)); "
+                                          + "this version knows KOKORO_INPUT_PHONEMES (0x1)")
+    }
+    var voice: String? = nil
+    if let pointer = raw.voice {
+        guard let name = String(validatingCString: pointer) else {
+            throw KokoroError.invalidArgument("options->voice is not valid UTF-8")
+        }
+        guard !name.isEmpty else { throw KokoroError.invalidArgument("options->voice is empty; use NULL for the default voice") }
+        voice = name
+    }
+    let options = SynthesisOptions(voice: voice, speed: raw.speed,
+                                   input: raw.flags & UInt32(KOKORO_INPUT_PHONEMES) != 0 ? .phonemes : .text,
+                                   seed: raw.seed, noiseScale: raw.noise_scale)
+    try options.validate()
+    return (options, raw.on_audio, raw.user_data)
+}
+
+// MARK: - Warm-up and synthesis
+
+@_cdecl("kokoro_warm")
+public func kokoroWarm(_ engine: OpaquePointer?) -> kokoro_status {
+    guard let engine else { return KOKORO_ERR_INVALID_ARGUMENT }
+    let handle = EngineHandle.from(engine)
+    return handle.run { try handle.engine.warm() }
+}
+
+@_cdecl("kokoro_synthesize")
+public func kokoroSynthesize(_ engine: OpaquePointer?, _ text: UnsafePointer<CChar>?,
+                             _ options: UnsafePointer<kokoro_synthesis_options>?,
+                             _ out: UnsafeMutablePointer<kokoro_audio>?) -> kokoro_status {
+    out?.pointee = kokoro_audio(samples: nil, sample_count: 0, sample_rate: 0)
+    guard let engine else { return KOKORO_ERR_INVALID_ARGUMENT }
+    let handle = EngineHandle.from(engine)
+    return handle.run {
+        guard let text else { throw KokoroError.invalidArgument("text is NULL") }
+        let (options, callback, userData) = try synthesisOptions(from: options)
+        guard callback != nil || out != nil else {
+            throw KokoroError.invalidArgument("out is NULL and options->on_audio is NULL; pass a kokoro_audio to receive the audio, or a callback")
+        }
+        guard let string = String(validatingCString: text) else {
+            throw KokoroError.invalidArgument("text is not valid UTF-8")
+        }
+        if let callback {
+            _ = try handle.engine.synthesize(string, options: options) { chunk in
+                callback(chunk.baseAddress, chunk.count, userData) == 0
+            }
+            return
+        }
+        let samples = try handle.engine.synthesize(string, options: options)
+        guard let out else { return }
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(samples.count, 1))
+        samples.withUnsafeBufferPointer { buffer.initialize(from: $0.baseAddress!, count: samples.count) }
+        out.pointee = kokoro_audio(samples: buffer, sample_count: samples.count, sample_rate: UInt32(Synthesizer.sampleRate))
+    }
+}
+
+@_cdecl("kokoro_audio_free")
+public func kokoroAudioFree(_ audio: UnsafeMutablePointer<kokoro_audio>?) {
+    guard let audio else { return }
+    audio.pointee.samples?.deallocate()
+    audio.pointee = kokoro_audio(samples: nil, sample_count: 0, sample_rate: 0)
 }
 
 // MARK: - C strings

@@ -1,4 +1,5 @@
 import Glibc
+import KokoroModel
 import VulkanCompute
 
 /// What an engine is created from; the Swift form of kokoro_config.
@@ -25,15 +26,36 @@ public struct EngineConfiguration {
 public final class Engine {
     public let configuration: EngineConfiguration
     let device: ComputeDevice
+    let bundle: ModelBundle
+    let voiceBank: VoiceBank
+    let synthesizer: Synthesizer
+    /// Every voice of the voices file, sorted by name.
+    public let voices: [String]
+    /// The voice used when the options name none: jf_alpha when present, else the first by name.
+    public let defaultVoice: String
+    /// Set when the device was lost: every later call fails with the same error.
+    private var lostDevice: VulkanError? = nil
 
-    /// Validates the configuration, opens the Vulkan device, then checks the model file.
-    /// Throws `KokoroError` (or `VulkanError` wrapped in `.openingDevice`).
+    /// Samples per second of all audio (float32 mono).
+    public static let sampleRate = Synthesizer.sampleRate
+    /// Samples per frame of the model: every chunk's audio is a multiple of this.
+    public static let samplesPerFrame = Synthesizer.samplesPerFrame
+
+    /// The voice preferred as the default when the voices file has it.
+    public static let preferredDefaultVoice = "jf_alpha"
+
+    /// Validates the configuration, opens the Vulkan device, then opens and validates the model
+    /// bundle and the voices file and uploads every weight.
+    /// Throws `KokoroError` (`.model` for any file problem) or `VulkanError`.
     public init(_ configuration: EngineConfiguration) throws {
         if configuration.modelPath.isEmpty {
             throw KokoroError.invalidArgument("model_path is empty; set it to the bundle's model .safetensors file")
         }
         if let index = configuration.deviceIndex, index < 0 {
             throw KokoroError.invalidArgument("device_index \(index) is negative (use -1 to let libkokoro choose)")
+        }
+        if configuration.voicesPath?.isEmpty == true {
+            throw KokoroError.invalidArgument("voices_path is empty (use NULL for voices.safetensors beside the model)")
         }
         if let directory = configuration.cacheDirectory {
             try makeDirectory(directory)
@@ -45,13 +67,24 @@ public final class Engine {
         } catch let error as VulkanError {
             throw KokoroError.openingDevice(error)
         }
-        // The bundle loader (KokoroModel) replaces this check; until then the engine only makes
-        // sure the files are there and look like safetensors.
-        try checkSafetensorsFile(configuration.modelPath, role: "model")
-        if let voices = configuration.voicesPath {
-            try checkSafetensorsFile(voices, role: "voices")
+        let voicesPath = configuration.voicesPath ?? siblingPath(of: configuration.modelPath, named: "voices.safetensors")
+        do {
+            try rejectDirectory(configuration.modelPath, role: "model")
+            bundle = try ModelBundle(path: configuration.modelPath)
+            try rejectDirectory(voicesPath, role: "voices")
+            voiceBank = try VoiceBank(path: voicesPath)
+            guard let first = voiceBank.names.first else {
+                throw KokoroError.model("\(voicesPath): the voices file holds no voices")
+            }
+            voices = voiceBank.names
+            defaultVoice = voiceBank.contains(Self.preferredDefaultVoice) ? Self.preferredDefaultVoice : first
+            let weights = try WeightStore(device: device, bundle: bundle)
+            synthesizer = try Synthesizer(weights: weights)
+        } catch let error as ModelFileError {
+            throw KokoroError.model(error.description)
         }
-        Log.info("engine created on \(device.capabilities.description); model \(configuration.modelPath)")
+        Log.info("engine created on \(device.capabilities.description); model \(configuration.modelPath), "
+                 + "voices \(voicesPath) (\(voices.count): \(voices.joined(separator: ", ")))")
     }
 
     /// The Vulkan device's name, as the driver reports it.
@@ -59,6 +92,148 @@ public final class Engine {
 
     /// The device's name, type and the features kernels choose variants by.
     public var deviceDescription: String { device.capabilities.description }
+
+    /// The model's phoneme vocabulary (symbol -> token id).
+    public var vocabulary: [String: Int] { bundle.config.vocab }
+
+    // MARK: - Synthesis
+
+    /// Speaks `text` and returns the audio (float32 mono, 24 kHz). With `onChunk`, each chunk's
+    /// audio goes to it as soon as it is ready instead, and the result is empty; `onChunk` returns
+    /// false to stop, which throws `KokoroError.cancelled`.
+    /// Throws `KokoroError` (invalid argument, unknown voice, phonemize, cancelled) or `VulkanError`.
+    public func synthesize(_ text: String, options: SynthesisOptions = SynthesisOptions(),
+                           onChunk: ((UnsafeBufferPointer<Float>) -> Bool)? = nil) throws -> [Float] {
+        try checkDevice()
+        let chunks = try plan(text, options: options)
+        var audio: [Float] = []
+        for (index, chunk) in chunks.enumerated() {
+            let samples = try guardDevice {
+                try synthesizer.synthesize(tokens: chunk.tokens, style: chunk.style, speed: options.speed,
+                                           noiseScale: options.noiseScale, seed: chunk.seed)
+            }
+            Log.debug("chunk \(index + 1)/\(chunks.count): \(chunk.phonemeCount) phonemes -> \(samples.count) samples")
+            if let onChunk {
+                let proceed = samples.withUnsafeBufferPointer { onChunk($0) }
+                if !proceed {
+                    throw KokoroError.cancelled("cancelled by the audio callback after chunk \(index + 1) of \(chunks.count)")
+                }
+            } else {
+                audio += samples
+            }
+        }
+        return audio
+    }
+
+    /// Runs the network once on representative inputs so every pipeline exists and has been
+    /// dispatched before the first real call.
+    public func warm() throws {
+        try checkDevice()
+        for phonemes in Self.warmUpInputs {
+            _ = try synthesize(phonemes, options: SynthesisOptions(input: .phonemes, seed: 0, noiseScale: 1))
+        }
+    }
+
+    /// A short and a sentence-long input: every kernel, and the size-dependent variants of both.
+    static let warmUpInputs = ["hˈI", "ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɔɡ."]
+
+    /// The token ids of each chunk that phoneme input becomes, boundary zeros included
+    /// ([0, ids..., 0]): what the network receives, for tools that feed other runtimes the same.
+    public func phonemeChunks(_ phonemes: String) throws -> [[Int]] {
+        try plan(phonemes, options: SynthesisOptions(input: .phonemes)).map(\.tokens)
+    }
+
+    /// One chunk ready for the network.
+    struct PlannedChunk {
+        /// Token ids with the boundary zeros: [0, ids..., 0].
+        let tokens: [Int]
+        /// The voice's style row for this chunk's length (256 values).
+        let style: [Float]
+        /// The generator's seed for this chunk (options.seed + chunk index).
+        let seed: UInt64
+        var phonemeCount: Int { tokens.count - 2 }
+    }
+
+    /// Checks the options and the input and turns them into chunks: no GPU work.
+    func plan(_ text: String, options: SynthesisOptions) throws -> [PlannedChunk] {
+        try options.validate()
+        if text.isEmpty { throw KokoroError.invalidArgument("text is empty") }
+        let blend = try VoiceBlend(parsing: options.voice ?? defaultVoice)
+        let unknown = blend.unknownNames(in: voiceBank)
+        if !unknown.isEmpty {
+            let names = unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw KokoroError.unknownVoice("unknown voice\(unknown.count > 1 ? "s" : "") \(names); "
+                                           + "available voices: \(voices.joined(separator: ", "))")
+        }
+        guard options.input == .phonemes else {
+            throw KokoroError.phonemize("plain-text input needs the grapheme-to-phoneme frontend, which this version does not "
+                                        + "have yet; pass Kokoro phonemes with KOKORO_INPUT_PHONEMES (e.g. \"həlˈO wˈɜɹld.\")")
+        }
+        let phonemes = vocabularyScalars(of: text)
+        let chunks = PhonemeChunker.split(phonemes)
+        if chunks.isEmpty {
+            throw KokoroError.phonemize("no phoneme of the input is in the model's vocabulary (\(text.unicodeScalars.count) "
+                                        + "code points, none usable); pass Kokoro phonemes such as \"həlˈO wˈɜɹld.\"")
+        }
+        return try chunks.enumerated().map { index, chunk in
+            PlannedChunk(tokens: [0] + chunk.map { bundle.config.tokenID(for: $0)! } + [0],
+                         style: try blend.style(from: voiceBank, phonemeCount: chunk.count),
+                         seed: options.seed &+ UInt64(index))
+        }
+    }
+
+    /// The scalars of `text` that are in the vocabulary, in order; other whitespace counts as a
+    /// space, anything else unknown is dropped (as the reference's tokenizer drops it).
+    func vocabularyScalars(of text: String) -> [Unicode.Scalar] {
+        text.unicodeScalars.compactMap { scalar in
+            let symbol: Unicode.Scalar = scalar.properties.isWhitespace ? " " : scalar
+            return bundle.config.tokenID(for: symbol) == nil ? nil : symbol
+        }
+    }
+
+    private func checkDevice() throws {
+        if let lostDevice { throw lostDevice }
+    }
+
+    /// Runs `body`; a lost device is remembered so later calls fail fast with the same error.
+    private func guardDevice<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as VulkanError {
+            if case .deviceLost = error { lostDevice = error }
+            throw error
+        }
+    }
+}
+
+/// The voices an engine made from this model (and voices file) would offer, and its default
+/// voice, without opening a device or loading the weights.
+public func voiceList(modelPath: String, voicesPath: String? = nil) throws -> (names: [String], defaultVoice: String) {
+    let path = voicesPath ?? siblingPath(of: modelPath, named: "voices.safetensors")
+    do {
+        try rejectDirectory(path, role: "voices")
+        let bank = try VoiceBank(path: path)
+        guard let first = bank.names.first else { throw KokoroError.model("\(path): the voices file holds no voices") }
+        return (bank.names, bank.contains(Engine.preferredDefaultVoice) ? Engine.preferredDefaultVoice : first)
+    } catch let error as ModelFileError {
+        throw KokoroError.model(error.description)
+    }
+}
+
+/// `name` in the directory of `path` ("voices.safetensors" beside "models/kokoro.safetensors").
+func siblingPath(of path: String, named name: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return name }
+    return String(path[...slash]) + name
+}
+
+/// A directory where a file is expected is a common slip (`models/` for the model file); say so
+/// plainly instead of the loader's "not a regular file".
+private func rejectDirectory(_ path: String, role: String) throws {
+    var info = stat()
+    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        throw KokoroError.model("\(path): is a directory; expected the bundle's \(role) .safetensors file "
+                                + "(e.g. models/\(role == "model" ? "kokoro-v1_0" : "voices").safetensors)")
+    }
 }
 
 /// A Vulkan device as listed by the loader.

@@ -1,4 +1,5 @@
 import CKokoroABI
+import KokoroModel
 import VulkanCompute
 
 /// Failures of the engine layer. Each case says who is at fault and carries a message for the
@@ -10,13 +11,20 @@ public enum KokoroError: Error, CustomStringConvertible {
     case model(String)
     /// Opening the Vulkan device failed; the underlying error says how.
     case openingDevice(VulkanError)
+    /// The requested voice (or one in a blend) is not in the voices file.
+    case unknownVoice(String)
+    /// The input cannot be turned into phonemes (nothing left after the vocabulary, or plain text
+    /// while no G2P frontend exists).
+    case phonemize(String)
+    /// The caller's audio callback asked to stop.
+    case cancelled(String)
     /// A bug in libkokoro.
     case internalError(String)
 
     public var description: String {
         switch self {
         case .invalidArgument(let why): return "invalid argument: \(why)"
-        case .model(let why): return why
+        case .model(let why), .unknownVoice(let why), .phonemize(let why), .cancelled(let why): return why
         case .openingDevice(let error): return error.description
         case .internalError(let why): return "internal error: \(why)"
         }
@@ -31,6 +39,9 @@ func kokoroStatus(for error: Error) -> (status: kokoro_status, message: String) 
         switch error {
         case .invalidArgument: return (KOKORO_ERR_INVALID_ARGUMENT, error.description)
         case .model: return (KOKORO_ERR_MODEL, error.description)
+        case .unknownVoice: return (KOKORO_ERR_UNKNOWN_VOICE, error.description)
+        case .phonemize: return (KOKORO_ERR_PHONEMIZE, error.description)
+        case .cancelled: return (KOKORO_ERR_CANCELLED, error.description)
         case .internalError: return (KOKORO_ERR_INTERNAL, error.description)
         case .openingDevice(let vulkan):
             switch vulkan {
@@ -42,6 +53,10 @@ func kokoroStatus(for error: Error) -> (status: kokoro_status, message: String) 
             default: return kokoroStatus(for: vulkan)
             }
         }
+    case let error as ModelFileError:
+        // The engine turns file problems at create into `.model`; one reaching here came later.
+        if case .unknownVoice = error { return (KOKORO_ERR_UNKNOWN_VOICE, error.description) }
+        return (KOKORO_ERR_MODEL, error.description)
     case let error as VulkanError:
         switch error {
         case .loaderUnavailable, .noDevice, .deviceIndexOutOfRange, .missingCapability:

@@ -6,15 +6,32 @@ let usageText = """
 usage: kokoro-cli <command> [options]
 
 commands:
+  say --phonemes TEXT -o FILE  speak Kokoro phonemes (e.g. "həlˈO wˈɜɹld.") to a mono 24 kHz WAV
+      [--voice NAME|BLEND]     a voice, or a blend such as "jf_alpha:0.7,jm_kumo:0.3"
+      [--speed X]              speaking rate in (0, 10], default 1
+      [--seed N]               random seed of the generator's noise, default 0
+      [--noise-scale X]        0 = deterministic, 1 = the reference's noise (default)
+      [--float]                32-bit float samples instead of 16-bit PCM
+      [--model PATH] [--voices PATH] [--device N] [--cache-dir DIR]
+      (--text TEXT instead of --phonemes needs the G2P frontend of a later version)
+  voices [--model PATH] [--voices PATH]
+                               list the voices (the default one marked)
   devices                      list the Vulkan devices the loader sees
   info [--model PATH]          print the library version and the device an engine would use;
-       [--voices PATH]         with --model, create an engine (checks the model file too)
+       [--voices PATH]         with --model, create an engine (loads the model too)
        [--device N]
        [--cache-dir DIR]
+  bench [--model PATH] [--voice NAME] [--repeats N] [--max-seconds S]
+        [--inputs hi,hello,sentence,paragraph] [--json FILE]
+                               warm end-to-end latency and real-time factor for phoneme inputs
+                               of 5, 15, 50 and 448 tokens (use a release build): median of up
+                               to N runs (default 5) after a warm-up, fewer past S s (default 60)
   bench-kernels [args]         benchmark the GEMM/conv kernel variants (GFLOP/s)
   bench-text [--model PATH] [--voice NAME] [--repeats N]
                                time the text side (tokens -> durations, F0, N) per stage
   help, --help, -h             show this text
+
+The model defaults to models/kokoro-v1_0.safetensors, the voices to voices.safetensors beside it.
 
 environment:
   KOKORO_VULKAN_DEVICE=N       device index when --device is not given
@@ -23,6 +40,7 @@ environment:
   VK_DRIVER_FILES=FILE.json    which Vulkan driver(s) the loader uses
 
 exit status: 0 success, 1 failure, 64 usage error
+
 """
 
 /// A failure to report on stderr with an exit status.
@@ -32,18 +50,29 @@ struct CLIError: Error {
     static func usage(_ message: String) -> CLIError { CLIError(message: "\(message) (see kokoro-cli --help)", status: 64) }
 }
 
-/// Splits `--name value` / `--name=value` options; anything else is an error.
-func parseOptions(_ arguments: ArraySlice<String>, allowed: Set<String>) throws -> [String: String] {
+/// Splits `--name value` / `--name=value` options (and `-o FILE` = `--output FILE`); names in
+/// `flags` take no value and map to "". Anything else is an error.
+func parseOptions(_ arguments: ArraySlice<String>, allowed: Set<String>, flags: Set<String> = []) throws -> [String: String] {
     var options: [String: String] = [:]
     var rest = arguments[...]
     while let argument = rest.popFirst() {
+        if argument == "-o" && allowed.contains("output") {
+            guard let next = rest.popFirst() else { throw CLIError.usage("-o needs a file name") }
+            options["output"] = next
+            continue
+        }
         guard argument.hasPrefix("--") else { throw CLIError.usage("unexpected argument \"\(argument)\"") }
         var name = String(argument.dropFirst(2))
         var value: String
+        if flags.contains(name) {
+            options[name] = ""
+            continue
+        }
         if let equals = name.firstIndex(of: "=") {
             value = String(name[name.index(after: equals)...])
             name = String(name[..<equals])
         } else {
+            guard allowed.contains(name) else { throw CLIError.usage("unknown option --\(name)") }
             guard let next = rest.popFirst() else { throw CLIError.usage("--\(name) needs a value") }
             value = next
         }
@@ -51,6 +80,27 @@ func parseOptions(_ arguments: ArraySlice<String>, allowed: Set<String>) throws 
         options[name] = value
     }
     return options
+}
+
+/// The value of a numeric option, or `fallback` when it is absent.
+func number<T: LosslessStringConvertible>(_ options: [String: String], _ name: String, _ fallback: T) throws -> T {
+    guard let text = options[name] else { return fallback }
+    guard let value = T(text) else { throw CLIError.usage("--\(name) needs a number, got \"\(text)\"") }
+    return value
+}
+
+/// The default model bundle, relative to the working directory (the repository root for `make`).
+let defaultModelPath = "models/kokoro-v1_0.safetensors"
+
+/// An engine from the common --model / --voices / --device / --cache-dir options.
+func makeEngine(_ options: [String: String]) throws -> Engine {
+    var deviceIndex: Int? = nil
+    if let text = options["device"] {
+        guard let index = Int(text), index >= 0 else { throw CLIError.usage("--device needs a device index, got \"\(text)\"") }
+        deviceIndex = index
+    }
+    return try Engine(EngineConfiguration(modelPath: options["model"] ?? defaultModelPath, voicesPath: options["voices"],
+                                          deviceIndex: deviceIndex, cacheDirectory: options["cache-dir"]))
 }
 
 func runDevices(_ arguments: ArraySlice<String>) throws {
@@ -62,21 +112,27 @@ func runDevices(_ arguments: ArraySlice<String>) throws {
 
 func runInfo(_ arguments: ArraySlice<String>) throws {
     let options = try parseOptions(arguments, allowed: ["model", "voices", "device", "cache-dir"])
-    var deviceIndex: Int? = nil
-    if let text = options["device"] {
-        guard let index = Int(text), index >= 0 else { throw CLIError.usage("--device needs a device index, got \"\(text)\"") }
-        deviceIndex = index
-    }
     print("libkokoro \(String(cString: kokoroVersionString()))")
     guard let model = options["model"] else {
         if options["voices"] != nil { throw CLIError.usage("--voices needs --model") }
+        var deviceIndex: Int? = nil
+        if let text = options["device"] {
+            guard let index = Int(text), index >= 0 else { throw CLIError.usage("--device needs a device index, got \"\(text)\"") }
+            deviceIndex = index
+        }
         print("device: \(try describeDevice(index: deviceIndex))")
         return
     }
-    let engine = try Engine(EngineConfiguration(modelPath: model, voicesPath: options["voices"],
-                                                deviceIndex: deviceIndex, cacheDirectory: options["cache-dir"]))
+    let engine = try makeEngine(options)
     print("device: \(engine.deviceDescription)")
     print("model: \(model)")
+    print("voices: \(engine.voices.joined(separator: ", ")) (default \(engine.defaultVoice))")
+}
+
+func runVoices(_ arguments: ArraySlice<String>) throws {
+    let options = try parseOptions(arguments, allowed: ["model", "voices"])
+    let voices = try voiceList(modelPath: options["model"] ?? defaultModelPath, voicesPath: options["voices"])
+    for name in voices.names { print(name == voices.defaultVoice ? "\(name) (default)" : name) }
 }
 
 func run(_ arguments: [String]) -> Int32 {
@@ -87,8 +143,11 @@ func run(_ arguments: [String]) -> Int32 {
     let rest = arguments.dropFirst()
     do {
         switch command {
+        case "say": try runSay(rest)
+        case "voices": try runVoices(rest)
         case "devices": try runDevices(rest)
         case "info": try runInfo(rest)
+        case "bench": try runSynthesisBenchmark(rest)
         case "bench-kernels": try runKernelBenchmark(arguments: Array(rest))
         case "bench-text": try runTextSideBenchmark(arguments: Array(rest))
         case "help", "--help", "-h": print(usageText, terminator: "")

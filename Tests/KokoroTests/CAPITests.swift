@@ -1,50 +1,11 @@
 // The C ABI contract of include/kokoro.h, exercised through the exported symbols themselves:
 // every function is looked up by name with dlsym (as a C host would find it) and called through a
-// C function pointer. Tests that need a device fail, never skip, when no Vulkan device is present.
+// C function pointer. Tests that need a device fail, never skip, when no Vulkan device is present;
+// tests that create an engine need the real model bundle (`make model`) and fail without it.
 import CKokoroABI
 import Foundation
 import Kokoro
 import XCTest
-
-/// The exported entry points, found by name in libkokoro.so as a C host finds them. The library is
-/// the debug build SwiftPM puts beside the test bundle (KOKORO_LIBRARY overrides the path); the
-/// test process's own copy of the Kokoro module does not export its symbols dynamically.
-private enum ABI {
-    static let path: String = {
-        if let override = ProcessInfo.processInfo.environment["KOKORO_LIBRARY"], !override.isEmpty { return override }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return executable.deletingLastPathComponent().appendingPathComponent("libkokoro.so").path
-    }()
-
-    static let library: UnsafeMutableRawPointer = {
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            fatalError("cannot load \(path) (build it with `swift build`): \(String(cString: dlerror()))")
-        }
-        return handle
-    }()
-
-    static func symbol<T>(_ name: String, as type: T.Type) -> T {
-        guard let address = dlsym(library, name) else {
-            fatalError("\(name) is not exported by \(path): \(String(cString: dlerror()))")
-        }
-        return unsafeBitCast(address, to: type)
-    }
-
-    static let version = symbol("kokoro_version", as: (@convention(c) () -> UInt32).self)
-    static let versionString = symbol("kokoro_version_string", as: (@convention(c) () -> UnsafePointer<CChar>?).self)
-    static let statusString = symbol("kokoro_status_string", as: (@convention(c) (kokoro_status) -> UnsafePointer<CChar>?).self)
-    static let setLogCallback = symbol("kokoro_set_log_callback",
-                                       as: (@convention(c) (kokoro_log_callback?, UnsafeMutableRawPointer?) -> Void).self)
-    static let configDefault = symbol("kokoro_config_default", as: (@convention(c) () -> kokoro_config).self)
-    static let configDefaultByRef = symbol("kokoro_config_default_by_ref",
-                                           as: (@convention(c) (UnsafeMutablePointer<kokoro_config>?) -> kokoro_status).self)
-    static let create = symbol("kokoro_create", as: (@convention(c) (UnsafePointer<kokoro_config>?,
-                                                                     UnsafeMutablePointer<OpaquePointer?>?) -> kokoro_status).self)
-    static let lastCreateError = symbol("kokoro_last_create_error", as: (@convention(c) () -> UnsafePointer<CChar>?).self)
-    static let free = symbol("kokoro_free", as: (@convention(c) (OpaquePointer?) -> Void).self)
-    static let lastError = symbol("kokoro_last_error", as: (@convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?).self)
-    static let deviceName = symbol("kokoro_device_name", as: (@convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?).self)
-}
 
 /// Every status the header declares, with the code it must have.
 private let allStatuses: [(kokoro_status, Int32)] = [
@@ -53,14 +14,6 @@ private let allStatuses: [(kokoro_status, Int32)] = [
     (KOKORO_ERR_DEVICE_LOST, -7), (KOKORO_ERR_CANCELLED, -8), (KOKORO_ERR_BUFFER_TOO_SMALL, -9),
     (KOKORO_ERR_INTERNAL, -10),
 ]
-
-private func text(_ pointer: UnsafePointer<CChar>?, file: StaticString = #filePath, line: UInt = #line) -> String {
-    guard let pointer else {
-        XCTFail("returned NULL", file: file, line: line)
-        return ""
-    }
-    return String(cString: pointer)
-}
 
 /// Compile-time check that each @_cdecl function has exactly the type of the header's declaration.
 private func sameType<T>(_ a: T, _ b: T) {}
@@ -76,6 +29,11 @@ private func signaturesMatchHeader() {
     sameType(kokoro_free, kokoroFree)
     sameType(kokoro_last_error, kokoroLastError)
     sameType(kokoro_device_name, kokoroDeviceName)
+    sameType(kokoro_synthesis_options_default, kokoroSynthesisOptionsDefault)
+    sameType(kokoro_synthesis_options_default_by_ref, kokoroSynthesisOptionsDefaultByRef)
+    sameType(kokoro_warm, kokoroWarm)
+    sameType(kokoro_synthesize, kokoroSynthesize)
+    sameType(kokoro_audio_free, kokoroAudioFree)
 }
 
 final class CAPITests: XCTestCase {
@@ -99,7 +57,8 @@ final class CAPITests: XCTestCase {
         try? FileManager.default.removeItem(at: scratch)
     }
 
-    /// A tiny file with a valid safetensors header and no tensors.
+    /// A tiny file with a valid safetensors header and no tensors: not a model bundle, but enough
+    /// for the tests that fail before the model is read (arguments, device choice).
     private func fakeModel(_ name: String = "model.safetensors") throws -> String {
         let header = Array(#"{"__metadata__":{"format":"pt"}}"#.utf8)
         var bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) }
@@ -214,7 +173,7 @@ final class CAPITests: XCTestCase {
     }
 
     func testCreateAndFreeOnTheDevice() throws {
-        let result = create(model: try fakeModel())
+        let result = create(model: try TestModel.require())
         XCTAssertEqual(result.status, KOKORO_OK, "a Vulkan device (lavapipe at least) is required: \(result.message)")
         let engine = try XCTUnwrap(result.engine)
         XCTAssertEqual(result.message, "")
@@ -225,7 +184,7 @@ final class CAPITests: XCTestCase {
 
     func testLargerStructSizeFromANewerHeaderIsAccepted() throws {
         // A newer caller's struct: the known fields, then fields this version does not know.
-        let model = try XCTUnwrap(strdup(try fakeModel()))
+        let model = try XCTUnwrap(strdup(try TestModel.require()))
         defer { Foundation.free(model) }
         let size = MemoryLayout<kokoro_config>.size + 64
         let raw = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
@@ -247,13 +206,15 @@ final class CAPITests: XCTestCase {
         let cases: [(String, String)] = [
             (scratch.appendingPathComponent("missing.safetensors").path, "No such file"),
             (directory, "is a directory"),
-            (try write([], "empty.safetensors"), "is empty"),
+            (try write([], "empty.safetensors"), "0 bytes"),
             (try write(Array("this is not a model, just some text".utf8), "garbage.safetensors"), "not a safetensors file"),
             (try write([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, UInt8(ascii: "{"), UInt8(ascii: "}")], "huge-header.safetensors"),
              "header length"),
             (try write([2, 0, 0, 0, 0, 0, 0, 0, UInt8(ascii: "["), UInt8(ascii: "]")], "not-json.safetensors"),
-             "does not start with '{'"),
+             "expected an object"),
             (try write([1, 2, 3], "short.safetensors"), "too short"),
+            // A well-formed safetensors file that is not a Kokoro bundle.
+            (try fakeModel("not-a-bundle.safetensors"), "metadata \"format\""),
         ]
         for (path, reason) in cases {
             let result = create(model: path)
@@ -265,12 +226,32 @@ final class CAPITests: XCTestCase {
     }
 
     func testVoicesPathIsCheckedWhenGiven() throws {
-        let model = try fakeModel()
-        let voices = strdup(scratch.appendingPathComponent("no-voices.safetensors").path)!
-        defer { Foundation.free(voices) }
-        let result = create(model: model) { $0.voices_path = UnsafePointer(voices) }
+        let model = try TestModel.require()
+        let missing = scratch.appendingPathComponent("no-voices.safetensors").path
+        let notVoices = try fakeModel("not-voices.safetensors")
+        for (path, reason) in [(missing, "No such file"), (notVoices, "metadata \"format\""), (scratch.path, "is a directory")] {
+            let voices = strdup(path)!
+            defer { Foundation.free(voices) }
+            let result = create(model: model) { $0.voices_path = UnsafePointer(voices) }
+            XCTAssertEqual(result.status, KOKORO_ERR_MODEL, result.message)
+            XCTAssertNil(result.engine)
+            XCTAssertTrue(result.message.contains(path) && result.message.contains(reason), result.message)
+        }
+        // The model file is not a voices file either.
+        let modelAsVoices = strdup(model)!
+        defer { Foundation.free(modelAsVoices) }
+        let result = create(model: model) { $0.voices_path = UnsafePointer(modelAsVoices) }
         XCTAssertEqual(result.status, KOKORO_ERR_MODEL, result.message)
-        XCTAssertTrue(result.message.contains("voices file"), result.message)
+    }
+
+    func testModelWithoutVoicesBesideIt() throws {
+        // voices_path NULL means voices.safetensors in the model's directory; a model copied alone
+        // into another directory has none there.
+        let lonely = scratch.appendingPathComponent("kokoro-v1_0.safetensors").path
+        try FileManager.default.createSymbolicLink(atPath: lonely, withDestinationPath: try TestModel.require())
+        let result = create(model: lonely)
+        XCTAssertEqual(result.status, KOKORO_ERR_MODEL, result.message)
+        XCTAssertTrue(result.message.contains(scratch.appendingPathComponent("voices.safetensors").path), result.message)
     }
 
     func testNoDriverReturnsNoDevice() throws {
@@ -292,7 +273,7 @@ final class CAPITests: XCTestCase {
         for (name, value) in saved {
             if let value { setenv(name, value, 1) } else { unsetenv(name) }
         }
-        let again = create(model: model)
+        let again = create(model: try TestModel.require())
         XCTAssertEqual(again.status, KOKORO_OK, again.message)
         ABI.free(again.engine)
     }
@@ -307,7 +288,7 @@ final class CAPITests: XCTestCase {
         let cache = scratch.appendingPathComponent("cache/nested").path
         let cachePointer = strdup(cache)!
         defer { Foundation.free(cachePointer) }
-        let result = create(model: try fakeModel()) { $0.cache_dir = UnsafePointer(cachePointer) }
+        let result = create(model: try TestModel.require()) { $0.cache_dir = UnsafePointer(cachePointer) }
         XCTAssertEqual(result.status, KOKORO_OK, result.message)
         ABI.free(result.engine)
         var isDirectory: ObjCBool = false
@@ -348,8 +329,8 @@ final class CAPITests: XCTestCase {
 
     func testSeparateEnginesOnSeparateThreads() throws {
         // The header promises kokoro_create may run on several threads at once, and that separate
-        // engines are independent.
-        let model = try fakeModel()
+        // engines are independent. (One engine per thread: each uploads the whole model.)
+        let model = try TestModel.require()
         final class Results: @unchecked Sendable {
             let lock = NSLock()
             var statuses: [kokoro_status] = []
@@ -360,7 +341,7 @@ final class CAPITests: XCTestCase {
         for _ in 0..<3 {
             group.enter()
             Thread {
-                for _ in 0..<2 {
+                for _ in 0..<1 {
                     let path = strdup(model)!
                     var config = ABI.configDefault()
                     config.model_path = UnsafePointer(path)
@@ -378,7 +359,7 @@ final class CAPITests: XCTestCase {
             }.start()
         }
         XCTAssertEqual(group.wait(timeout: .now() + 120), .success)
-        XCTAssertEqual(results.statuses, Array(repeating: KOKORO_OK, count: 6), "\(results.names)")
+        XCTAssertEqual(results.statuses, Array(repeating: KOKORO_OK, count: 3), "\(results.names)")
         XCTAssertEqual(Set(results.names).count, 1, "\(results.names)")
     }
 
@@ -415,6 +396,19 @@ final class EngineTests: XCTestCase {
         XCTAssertThrowsError(try Engine(EngineConfiguration(modelPath: "/nonexistent/model.safetensors"))) { error in
             guard case KokoroError.model(let message) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(message.contains("/nonexistent/model.safetensors"))
+        }
+    }
+
+    func testEngineVoicesAndDefault() throws {
+        let engine = try SharedEngine.get()
+        XCTAssertEqual(engine.voices, ["jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"])
+        XCTAssertEqual(engine.defaultVoice, "jf_alpha")
+        let listed = try voiceList(modelPath: try TestModel.require())
+        XCTAssertEqual(listed.names, engine.voices)
+        XCTAssertEqual(listed.defaultVoice, "jf_alpha")
+        XCTAssertThrowsError(try voiceList(modelPath: "/nonexistent/model.safetensors")) { error in
+            guard case KokoroError.model(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("/nonexistent/voices.safetensors"), message)
         }
     }
 }

@@ -2,6 +2,7 @@
 // a new error case cannot silently change what callers see.
 import CKokoroABI
 @testable import Kokoro
+import KokoroModel
 import VulkanCompute
 import XCTest
 
@@ -33,8 +34,18 @@ final class StatusMappingTests: XCTestCase {
         XCTAssertEqual(status(KokoroError.invalidArgument("x")), KOKORO_ERR_INVALID_ARGUMENT)
         XCTAssertEqual(status(KokoroError.model("x")), KOKORO_ERR_MODEL)
         XCTAssertEqual(status(KokoroError.internalError("x")), KOKORO_ERR_INTERNAL)
+        XCTAssertEqual(status(KokoroError.unknownVoice("x")), KOKORO_ERR_UNKNOWN_VOICE)
+        XCTAssertEqual(status(KokoroError.phonemize("x")), KOKORO_ERR_PHONEMIZE)
+        XCTAssertEqual(status(KokoroError.cancelled("x")), KOKORO_ERR_CANCELLED)
         XCTAssertEqual(status(Unexpected()), KOKORO_ERR_INTERNAL)
         XCTAssertTrue(kokoroStatus(for: KokoroError.model("model file \"m\" is empty")).message.contains("\"m\""))
+    }
+
+    func testModelFileErrors() {
+        XCTAssertEqual(status(ModelFileError.unknownVoice(path: "v", voice: "x", available: ["a"])), KOKORO_ERR_UNKNOWN_VOICE)
+        XCTAssertEqual(status(ModelFileError.cannotOpen(path: "m", reason: "gone")), KOKORO_ERR_MODEL)
+        XCTAssertEqual(status(ModelFileError.missingTensor(path: "m", tensor: "t")), KOKORO_ERR_MODEL)
+        XCTAssertTrue(kokoroStatus(for: ModelFileError.cannotOpen(path: "m.safetensors", reason: "gone")).message.contains("m.safetensors"))
     }
 
     func testKokoroVulkanDeviceEnvironmentVariable() throws {

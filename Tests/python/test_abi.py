@@ -4,25 +4,23 @@ Python ctypes module and example, and every error a caller can provoke.
 
 Run: .venv/bin/python -m pytest Tests/python/test_abi.py   (after `make dist`; built if missing).
 KOKORO_LIBRARY points the tests at another build of the library. A Vulkan device (lavapipe at
-least) is required: tests that need one fail, never skip, without it.
+least) is required: tests that need one fail, never skip, without it. Tests that create an engine
+need the real model bundle (`make model`; KOKORO_MODEL overrides its path) and fail without it.
+Synthesis itself is tested in test_synthesis.py.
 """
 
 import ctypes
-import importlib.util
 import os
 import re
 import shutil
 import struct
-import subprocess
 import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEADER = os.path.join(ROOT, "include", "kokoro.h")
+from kokoro_fixtures import HEADER, NO_DRIVER, PY_EXAMPLE_DIR, ROOT
+
 C_EXAMPLE = os.path.join(ROOT, "examples", "c", "kokoro_info.c")
-PY_EXAMPLE_DIR = os.path.join(ROOT, "examples", "python")
-NO_DRIVER = {"VK_DRIVER_FILES": "/nonexistent", "VK_ICD_FILENAMES": "/nonexistent"}
 
 
 # --- the header, parsed -------------------------------------------------------------------------
@@ -48,36 +46,9 @@ def header_version():
     return int(macros["MAJOR"]), int(macros["MINOR"]), int(macros["PATCH"])
 
 
-# --- fixtures -----------------------------------------------------------------------------------
+# --- fixtures (shared with test_synthesis.py) ---------------------------------------------------
 
-@pytest.fixture(scope="session")
-def library():
-    """Path of the library under test; `make dist` builds it when missing."""
-    path = os.environ.get("KOKORO_LIBRARY") or os.path.join(ROOT, "dist", "libkokoro.so")
-    if not os.path.exists(path) and not os.environ.get("KOKORO_LIBRARY"):
-        subprocess.run(["make", "-C", ROOT, "dist"], check=True)
-    assert os.path.exists(path), f"{path} missing: run `make dist`"
-    return os.path.abspath(path)
-
-
-@pytest.fixture(scope="session")
-def kokoro(library):
-    """examples/python/kokoro.py, loaded against the library under test."""
-    os.environ["KOKORO_LIBRARY"] = library
-    spec = importlib.util.spec_from_file_location("kokoro", os.path.join(PY_EXAMPLE_DIR, "kokoro.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.library_path == library
-    return module
-
-
-@pytest.fixture
-def fake_model(tmp_path):
-    """A file with a valid safetensors header and no tensors: passes the engine's current check."""
-    header = b'{"__metadata__":{"format":"pt"}}'
-    path = tmp_path / "model.safetensors"
-    path.write_bytes(struct.pack("<Q", len(header)) + header)
-    return str(path)
+from kokoro_fixtures import fake_model, kokoro, library, real_model, run  # noqa: E402,F401  (pytest fixtures)
 
 
 def create(kokoro, model_path, **fields):
@@ -89,10 +60,6 @@ def create(kokoro, model_path, **fields):
     engine = kokoro.EnginePointer()
     status = kokoro.lib.kokoro_create(ctypes.byref(config), ctypes.byref(engine))
     return status, engine, kokoro.lib.kokoro_last_create_error().decode()
-
-
-def run(command, env=None, **kwargs):
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, **kwargs)
 
 
 # --- the header and the .so ---------------------------------------------------------------------
@@ -113,6 +80,8 @@ def test_header_declares_the_expected_api():
         "kokoro_version", "kokoro_version_string", "kokoro_status_string", "kokoro_set_log_callback",
         "kokoro_config_default", "kokoro_config_default_by_ref", "kokoro_create",
         "kokoro_last_create_error", "kokoro_free", "kokoro_last_error", "kokoro_device_name",
+        "kokoro_synthesis_options_default", "kokoro_synthesis_options_default_by_ref",
+        "kokoro_audio_free", "kokoro_warm", "kokoro_synthesize",
     }
 
 
@@ -152,8 +121,8 @@ def c_example(request, library, tmp_path_factory):
     return str(out)
 
 
-def test_c_example_runs_with_an_empty_environment(c_example, fake_model):
-    result = run(["env", "-i", c_example, fake_model], env={})
+def test_c_example_runs_with_an_empty_environment(c_example, real_model):
+    result = run(["env", "-i", c_example, real_model], env={})
     assert result.returncode == 0, result.stderr
     major, minor, patch = header_version()
     assert f"libkokoro {major}.{minor}.{patch}" in result.stdout
@@ -181,21 +150,22 @@ def test_c_example_makefile_builds(library, tmp_path):
     shutil.copytree(os.path.dirname(C_EXAMPLE), work)
     result = run(["make", "-C", str(work), f"ROOT={ROOT}", f"KOKORO_LIBRARY={library}"])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (work / "kokoro_info").exists() and (work / "kokoro_info_cxx").exists()
+    for program in ["kokoro_info", "kokoro_info_cxx", "kokoro_say", "kokoro_say_cxx"]:
+        assert (work / program).exists(), program
 
 
 # --- the Python example -------------------------------------------------------------------------
 
-def test_python_example_runs(library, fake_model):
+def test_python_example_runs(library, real_model):
     env = dict(os.environ, KOKORO_LIBRARY=library)
-    result = run([sys.executable, os.path.join(PY_EXAMPLE_DIR, "info.py"), fake_model], env=env)
+    result = run([sys.executable, os.path.join(PY_EXAMPLE_DIR, "info.py"), real_model], env=env)
     assert result.returncode == 0, result.stderr
     assert re.search(r"^device: .+$", result.stdout, re.M), result.stdout
 
 
-def test_python_example_runs_with_an_empty_environment(library, fake_model):
+def test_python_example_runs_with_an_empty_environment(library, real_model):
     result = run(["env", "-i", f"KOKORO_LIBRARY={library}", sys.executable,
-                  os.path.join(PY_EXAMPLE_DIR, "info.py"), fake_model], env={})
+                  os.path.join(PY_EXAMPLE_DIR, "info.py"), real_model], env={})
     assert result.returncode == 0, result.stderr
     assert re.search(r"^device: .+$", result.stdout, re.M), result.stdout
 
@@ -242,8 +212,8 @@ def test_config_default(kokoro):
     assert kokoro.lib.kokoro_config_default_by_ref(None) == kokoro.Status.ERR_INVALID_ARGUMENT
 
 
-def test_create_succeeds_and_free_releases(kokoro, fake_model):
-    status, engine, message = create(kokoro, fake_model)
+def test_create_succeeds_and_free_releases(kokoro, real_model):
+    status, engine, message = create(kokoro, real_model)
     assert status == kokoro.Status.OK, f"a Vulkan device (lavapipe at least) is required: {message}"
     assert message == ""
     assert kokoro.lib.kokoro_device_name(engine).decode()
@@ -278,11 +248,12 @@ def test_free_null_and_null_engine_queries_are_harmless(kokoro):
     assert kokoro.lib.kokoro_device_name(None) == b""
 
 
-@pytest.mark.parametrize("kind", ["missing", "directory", "empty", "garbage", "truncated"])
+@pytest.mark.parametrize("kind", ["missing", "directory", "empty", "garbage", "truncated", "not-a-bundle"])
 def test_bad_model_files_return_the_model_error(kokoro, tmp_path, kind):
     path = tmp_path / f"{kind}.safetensors"
-    reason = {"missing": "No such file", "directory": "is a directory", "empty": "is empty",
-              "garbage": "not a safetensors file", "truncated": "header length"}[kind]
+    reason = {"missing": "No such file", "directory": "is a directory", "empty": "0 bytes",
+              "garbage": "not a safetensors file", "truncated": "header length",
+              "not-a-bundle": 'metadata "format"'}[kind]
     if kind == "directory":
         path.mkdir()
     elif kind == "empty":
@@ -291,6 +262,9 @@ def test_bad_model_files_return_the_model_error(kokoro, tmp_path, kind):
         path.write_bytes(b"GARBAGE!" * 8)
     elif kind == "truncated":
         path.write_bytes(struct.pack("<Q", 1000) + b'{"a":')
+    elif kind == "not-a-bundle":
+        header = b'{"__metadata__":{"format":"pt"}}'
+        path.write_bytes(struct.pack("<Q", len(header)) + header)
     status, engine, message = create(kokoro, str(path))
     assert status == kokoro.Status.ERR_MODEL and not engine, message
     assert str(path) in message and reason in message, message
@@ -299,7 +273,7 @@ def test_bad_model_files_return_the_model_error(kokoro, tmp_path, kind):
     assert raised.value.status == kokoro.Status.ERR_MODEL
 
 
-def test_no_driver_returns_no_device(kokoro, fake_model, monkeypatch):
+def test_no_driver_returns_no_device(kokoro, fake_model, real_model, monkeypatch):
     for name, value in NO_DRIVER.items():
         monkeypatch.setenv(name, value)
     status, engine, message = create(kokoro, fake_model)
@@ -307,7 +281,7 @@ def test_no_driver_returns_no_device(kokoro, fake_model, monkeypatch):
     assert "mesa-vulkan-drivers" in message, message
     # The loader re-reads the variables: without them, this process finds the device again.
     monkeypatch.undo()
-    status, engine, message = create(kokoro, fake_model)
+    status, engine, message = create(kokoro, real_model)
     assert status == kokoro.Status.OK, message
     kokoro.lib.kokoro_free(engine)
 
@@ -333,8 +307,8 @@ def test_log_callback_receives_errors(kokoro, tmp_path):
     assert len(lines) == count
 
 
-def test_engine_wrapper(kokoro, fake_model):
-    with kokoro.Engine(fake_model) as engine:
+def test_engine_wrapper(kokoro, real_model):
+    with kokoro.Engine(real_model) as engine:
         assert engine.device_name
         assert engine.last_error == ""
     with pytest.raises(ValueError):

@@ -8,16 +8,23 @@ and restype; `lib` is the loaded library for callers that want the raw C API.
     print(kokoro.version_string())
     with kokoro.Engine("models/kokoro-v1_0.safetensors") as engine:
         print(engine.device_name)
+        audio = engine.synthesize("h\u0259l\u02c8O w\u02c8\u025c\u0279ld.", phonemes=True)  # "Hello world."
+        print(len(audio) / kokoro.SAMPLE_RATE, "seconds")   # audio: array('f'), mono, 24 kHz
 """
 
+import array
 import ctypes
 import enum
 import os
 
 __all__ = [
-    "Status", "LogLevel", "Config", "KokoroError", "Engine", "lib", "library_path",
-    "version", "version_string", "status_string", "config_default", "set_log_callback",
+    "Status", "LogLevel", "Config", "SynthesisOptions", "Audio", "KokoroError", "Engine", "lib",
+    "library_path", "version", "version_string", "status_string", "config_default",
+    "synthesis_options_default", "set_log_callback", "SAMPLE_RATE", "INPUT_PHONEMES",
 ]
+
+SAMPLE_RATE = 24000      # KOKORO_SAMPLE_RATE
+INPUT_PHONEMES = 1 << 0  # KOKORO_INPUT_PHONEMES
 
 library_path = os.environ.get("KOKORO_LIBRARY") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "dist", "libkokoro.so")
@@ -58,6 +65,32 @@ class Config(ctypes.Structure):
     ]
 
 
+AUDIO_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t, ctypes.c_void_p)
+
+
+class SynthesisOptions(ctypes.Structure):
+    """kokoro_synthesis_options. Build one with synthesis_options_default(), which sets struct_size."""
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("voice", ctypes.c_char_p),
+        ("speed", ctypes.c_float),
+        ("flags", ctypes.c_uint32),
+        ("seed", ctypes.c_uint64),
+        ("noise_scale", ctypes.c_float),
+        ("on_audio", AUDIO_CALLBACK),
+        ("user_data", ctypes.c_void_p),
+    ]
+
+
+class Audio(ctypes.Structure):
+    """kokoro_audio: filled by kokoro_synthesize, released by kokoro_audio_free."""
+    _fields_ = [
+        ("samples", ctypes.POINTER(ctypes.c_float)),
+        ("sample_count", ctypes.c_size_t),
+        ("sample_rate", ctypes.c_uint32),
+    ]
+
+
 class _Engine(ctypes.Structure):
     """The opaque kokoro_engine."""
 
@@ -86,6 +119,12 @@ _declare("kokoro_last_create_error", ctypes.c_char_p)
 _declare("kokoro_free", None, EnginePointer)
 _declare("kokoro_last_error", ctypes.c_char_p, EnginePointer)
 _declare("kokoro_device_name", ctypes.c_char_p, EnginePointer)
+_declare("kokoro_synthesis_options_default", SynthesisOptions)
+_declare("kokoro_synthesis_options_default_by_ref", ctypes.c_int, ctypes.POINTER(SynthesisOptions))
+_declare("kokoro_audio_free", None, ctypes.POINTER(Audio))
+_declare("kokoro_warm", ctypes.c_int, EnginePointer)
+_declare("kokoro_synthesize", ctypes.c_int, EnginePointer, ctypes.c_char_p, ctypes.POINTER(SynthesisOptions),
+         ctypes.POINTER(Audio))
 
 
 def version():
@@ -103,6 +142,10 @@ def status_string(status):
 
 def config_default():
     return lib.kokoro_config_default()
+
+
+def synthesis_options_default():
+    return lib.kokoro_synthesis_options_default()
 
 
 class KokoroError(Exception):
@@ -159,6 +202,52 @@ class Engine:
         if status != Status.OK:
             raise KokoroError(status, lib.kokoro_last_create_error().decode(errors="replace"))
         self._handle = handle
+
+    def warm(self):
+        """Creates every pipeline and runs the network once, so the next synthesize is fast."""
+        self._check(lib.kokoro_warm(self._require()))
+
+    def synthesize(self, text, voice=None, speed=1.0, seed=0, noise_scale=1.0, phonemes=False, on_audio=None):
+        """Speaks `text` (Kokoro phonemes with phonemes=True; plain text needs a later version).
+
+        Returns the audio as array('f') (float32 mono, SAMPLE_RATE Hz). With on_audio, each chunk
+        goes to on_audio(samples: array('f')) as soon as it is ready instead and the result is
+        empty; on_audio returning True stops the synthesis (KokoroError with Status.ERR_CANCELLED).
+        An exception in on_audio also stops it and is re-raised here. Raises KokoroError.
+        """
+        options = synthesis_options_default()
+        options.voice = None if voice is None else voice.encode()
+        options.speed = speed
+        options.seed = seed
+        options.noise_scale = noise_scale
+        options.flags = INPUT_PHONEMES if phonemes else 0
+        raised = []
+        if on_audio is not None:
+            def trampoline(samples, count, _user_data):
+                try:
+                    chunk = array.array("f")
+                    chunk.frombytes(ctypes.string_at(samples, count * ctypes.sizeof(ctypes.c_float)))
+                    return 1 if on_audio(chunk) else 0
+                except BaseException as error:  # must not unwind into the library
+                    raised.append(error)
+                    return 1
+            options.on_audio = AUDIO_CALLBACK(trampoline)  # alive until this call returns
+        audio = Audio()
+        status = lib.kokoro_synthesize(self._require(), text.encode(), ctypes.byref(options), ctypes.byref(audio))
+        try:
+            if raised:
+                raise raised[0]
+            self._check(status)
+            result = array.array("f")
+            if audio.sample_count:
+                result.frombytes(ctypes.string_at(audio.samples, audio.sample_count * ctypes.sizeof(ctypes.c_float)))
+            return result
+        finally:
+            lib.kokoro_audio_free(ctypes.byref(audio))
+
+    def _check(self, status):
+        if status != Status.OK:
+            raise KokoroError(status, lib.kokoro_last_error(self._handle).decode(errors="replace"))
 
     @property
     def device_name(self):
