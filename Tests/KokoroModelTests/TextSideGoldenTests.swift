@@ -28,18 +28,6 @@ final class TextSideGoldenTests: XCTestCase {
             .appendingPathComponent("Golden").appendingPathComponent(name + ".safetensors").path
     }
 
-    /// max|a - b| / max|b|.
-    func relativeMaxError(_ actual: [Float], _ expected: [Float]) -> Double {
-        precondition(actual.count == expected.count)
-        var worst = 0.0, scale = 0.0
-        for (a, e) in zip(actual, expected) {
-            let d = abs(Double(a) - Double(e))
-            worst = d.isNaN || worst.isNaN ? .nan : max(worst, d)
-            scale = max(scale, abs(Double(e)))
-        }
-        return worst / max(scale, 1e-30)
-    }
-
     /// [C, T] (PyTorch channel-major without batch) -> [T, C].
     func transposed(_ values: [Float], rows: Int, columns: Int) -> [Float] {
         (0..<columns).flatMap { c in (0..<rows).map { r in values[r * columns + c] } }

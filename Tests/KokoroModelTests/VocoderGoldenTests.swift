@@ -26,17 +26,6 @@ final class VocoderGoldenTests: XCTestCase {
         return try SafeTensorsFile(path: path)
     }
 
-    func relativeMaxError(_ a: [Float], _ b: [Float]) -> Double {
-        guard a.count == b.count, !b.isEmpty else { return .infinity }
-        var worst = 0.0, scale = 0.0
-        for (x, y) in zip(a, b) {
-            let d = abs(Double(x) - Double(y))
-            worst = d.isNaN ? .infinity : max(worst, d)
-            scale = max(scale, abs(Double(y)))
-        }
-        return worst / max(scale, 1e-30)
-    }
-
     func check(_ stage: String, _ actual: [Float], _ expected: [Float], tolerance: Double = 1e-3, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, "\(stage): element count", line: line)
         let error = relativeMaxError(actual, expected)
