@@ -2,6 +2,8 @@
 // libkokoro: Kokoro-82M text-to-speech as an embeddable C library, running on Vulkan compute.
 // Layers (arrows point down only; see README.md):
 //   kokoro-cli -> Kokoro -> KokoroModel -> VulkanCompute -> KokoroShaders, CVulkan
+//                      \-> KokoroText (text -> phonemes)
+//   KokoroModel and KokoroText both read JSON with KokoroJSON.
 import PackageDescription
 
 let package = Package(
@@ -21,11 +23,17 @@ let package = Package(
         // The C ABI header (include/kokoro.h) made visible to Swift so CAPI.swift uses its exact types.
         .target(name: "CKokoroABI"),
         .target(name: "VulkanCompute", dependencies: ["CVulkan", "KokoroShaders"]),
-        .target(name: "KokoroModel", dependencies: ["VulkanCompute"]),
-        .target(name: "Kokoro", dependencies: ["KokoroModel", "VulkanCompute", "CKokoroABI"]),
+        // A strict JSON parser (no Foundation): safetensors headers, the config, the lexicons.
+        .target(name: "KokoroJSON"),
+        .target(name: "KokoroModel", dependencies: ["VulkanCompute", "KokoroJSON"]),
+        // Text -> Kokoro phonemes: normalisation, misaki's English lexicons and rules, espeak-ng
+        // (dlopen'ed when installed) for other languages and unknown words.
+        .target(name: "KokoroText", dependencies: ["KokoroJSON"], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "Kokoro", dependencies: ["KokoroModel", "KokoroText", "VulkanCompute", "CKokoroABI"]),
         .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "CKokoroABI", "KokoroModel", "VulkanCompute"]),
         .testTarget(name: "VulkanComputeTests", dependencies: ["VulkanCompute"]),
-        .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel", "VulkanCompute"]),
+        .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel", "KokoroJSON", "VulkanCompute"]),
+        .testTarget(name: "KokoroTextTests", dependencies: ["KokoroText"]),
         .testTarget(name: "KokoroTests", dependencies: ["Kokoro", "CKokoroABI", "VulkanCompute"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 import XCTest
 @testable import KokoroModel
+@testable import KokoroJSON
 
 final class JSONParserTests: XCTestCase {
     func testValuesOfEveryKind() throws {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import KokoroModel
+@testable import KokoroJSON
 
 /// Names and shapes in messages come from untrusted files: escaped and shortened.
 final class MessageFormattingTests: XCTestCase {

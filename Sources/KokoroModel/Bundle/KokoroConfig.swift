@@ -1,6 +1,7 @@
 // The model hyper-parameters, read from the bundle's `config` metadata entry (the JSON of Kokoro's
 // config.json). Property names are the JSON keys in camelCase, so the reference reads across.
 // Keys this library does not need (dropout, multispeaker) are ignored.
+import KokoroJSON
 
 /// Kokoro's model configuration and phoneme vocabulary.
 ///

@@ -1,6 +1,7 @@
 // Opening a Kokoro model bundle: a safetensors file whose metadata says what it is and carries the
 // config, and whose tensors are exactly those of KokoroTensorTable. Everything is checked here, at
 // open, so that the engine can create its GPU buffers without a single further test.
+import KokoroJSON
 
 /// A validated Kokoro v1.0 model bundle (`kokoro-v1_0.safetensors`).
 ///

@@ -1,6 +1,7 @@
 // Voices: one [510, 256] style table per voice, in a safetensors file with `format` = `kokoro-voices`
 // metadata. Row i is the style for an utterance of i + 1 phonemes; of each 256-wide row, the first
 // 128 values condition the decoder and the last 128 the prosody predictor.
+import KokoroJSON
 
 /// The voices of a `voices.safetensors` file, validated when opened.
 public final class VoiceBank: @unchecked Sendable {

@@ -1,27 +1,7 @@
 // Helpers for putting untrusted file content into error messages: names and shapes come from the
 // file, so they are escaped (a name may hold newlines or terminal escape codes) and shortened (a
 // hostile header may hold a megabyte-long name or a shape with a million dimensions).
-
-/// `"name"` with control characters and quotes escaped, for error messages about untrusted text.
-func quoted(_ text: String, limit: Int = 80) -> String {
-    var out = "\""
-    var count = 0
-    for scalar in text.unicodeScalars {
-        if count == limit {
-            out += "..."
-            break
-        }
-        count += 1
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            out += "\\u{" + String(scalar.value, radix: 16) + "}"
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+// `quoted` lives in KokoroJSON, which every layer that reads untrusted text shares.
 
 /// `[22, 128, 7]`, shortened after `limit` dimensions.
 func formatShape(_ shape: [Int], limit: Int = 16) -> String {

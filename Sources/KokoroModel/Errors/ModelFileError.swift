@@ -1,6 +1,7 @@
 // The one error type of the loader. Every case names the file and, where there is one, the tensor,
 // metadata key or voice, because the user who sees it usually has several bundles on disk and needs
 // to know which one to rebuild (`make model`) and why.
+import KokoroJSON
 
 /// Why a model or voices file could not be opened or used.
 ///

@@ -1,6 +1,7 @@
 // Typed field access on a JSON object for configuration parsing, so that each missing or
 // mistyped field produces one precise message ("istftnet.upsample_rates[1] is a string, expected a
 // positive integer") without a page of pattern matching per field.
+import KokoroJSON
 
 /// Reads typed fields out of a JSON object; every failure is reported through `fail` with the
 /// dotted path of the offending field.

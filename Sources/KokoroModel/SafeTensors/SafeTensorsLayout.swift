@@ -8,6 +8,7 @@
 //                     { "<name>": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]},
 //                       ..., "__metadata__": {"<key>": "<string>", ...} }
 //   [8+N, file end)   data section; offsets above are relative to its start
+import KokoroJSON
 
 /// The validated contents of a safetensors header.
 struct SafeTensorsLayout {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import KokoroModel
+@testable import KokoroJSON
 
 /// Runs `body`, which must throw a ModelFileError, and returns that error (nil after recording a
 /// failure otherwise). Also checks that the message mentions each of `mentions`.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import KokoroModel
+@testable import KokoroJSON
 
 /// Kokoro v1.0's config.json (a few vocab entries instead of all 114) as a mutable dictionary,
 /// so tests can break one field at a time.

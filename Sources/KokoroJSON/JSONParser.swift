@@ -11,33 +11,33 @@
 // `maxNumberLength` bytes.
 
 /// A JSON syntax or limit error, with the byte offset where it was detected.
-struct JSONError: Error, Equatable, CustomStringConvertible {
-    var message: String
-    var offset: Int
+public struct JSONError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
 
-    var description: String { "\(message) at byte \(offset)" }
+    public var description: String { "\(message) at byte \(offset)" }
 }
 
 /// Parses one JSON document from UTF-8 bytes.
-struct JSONParser {
+public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted. Kokoro's config nests 3 deep.
-    var maxDepth = 64
+    public var maxDepth = 64
     /// Most values (of any kind, containers included) in one document. The Kokoro model header
     /// holds about 5,000 (8 or 9 per tensor); a voices header a few hundred.
-    var maxValues = 1_000_000
+    public var maxValues = 1_000_000
     /// Longest number literal accepted, in bytes. 64-bit integers need 20 characters.
-    var maxNumberLength = 64
+    public var maxNumberLength = 64
 
-    init() {}
+    public init() {}
 
     /// Parses `text` as one JSON document.
-    func parse(_ text: String) throws -> JSONValue {
+    public func parse(_ text: String) throws -> JSONValue {
         var text = text
         return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0)) }
     }
 
     /// Parses `bytes` as one JSON document; whitespace may surround the value, nothing else may.
-    func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+    public func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
         var cursor = Cursor(bytes: bytes.bindMemory(to: UInt8.self), limits: self)
         cursor.skipWhitespace()
         let value = try cursor.parseValue(depth: 0)

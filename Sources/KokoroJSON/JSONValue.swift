@@ -6,7 +6,7 @@
 /// Numbers are kept in two cases so that callers can insist on integers where JSON only says
 /// "number": a literal without fraction or exponent (`12`, `-3`) is `.integer`; anything else
 /// (`1.5`, `1e3`, `2.0`) is `.double`. Tensor shapes and offsets accept `.integer` only.
-enum JSONValue: Equatable {
+public enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -16,7 +16,7 @@ enum JSONValue: Equatable {
     case object(JSONObject)
 
     /// A short name of the value's kind, for error messages ("expected an integer, found a string").
-    var kindName: String {
+    public var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -35,18 +35,18 @@ enum JSONValue: Equatable {
 /// Keys are Swift `String`s, which compare by canonical equivalence: "\u{E9}" and "e\u{301}" are
 /// the same key. The parser therefore rejects such a pair as a duplicate rather than letting one
 /// silently shadow the other.
-struct JSONObject: Equatable {
-    private(set) var keys: [String] = []
+public struct JSONObject: Equatable {
+    public private(set) var keys: [String] = []
     private var members: [String: JSONValue] = [:]
 
-    init() {}
+    public init() {}
 
-    var count: Int { keys.count }
+    public var count: Int { keys.count }
 
-    subscript(key: String) -> JSONValue? { members[key] }
+    public subscript(key: String) -> JSONValue? { members[key] }
 
     /// Adds a member; returns false (and changes nothing) when the key is already present.
-    mutating func insert(_ value: JSONValue, forKey key: String) -> Bool {
+    public mutating func insert(_ value: JSONValue, forKey key: String) -> Bool {
         if members[key] != nil { return false }
         members[key] = value
         keys.append(key)
@@ -54,7 +54,7 @@ struct JSONObject: Equatable {
     }
 
     /// Members in document order.
-    var orderedMembers: [(key: String, value: JSONValue)] {
+    public var orderedMembers: [(key: String, value: JSONValue)] {
         keys.map { ($0, members[$0]!) }
     }
 }
