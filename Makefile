@@ -29,8 +29,10 @@ BENCH_ARGS ?=
 DEMO_PHONEMES ?= həlˈO wˈɜɹld.
 DEMO_WAV ?= out/demo.wav
 
+# libespeak-ng1 + espeak-ng-data: optional at run time (dlopen'ed for words outside the English
+# lexicons and for es/fr/hi/it/pt-br); installed here so the tests exercise that path.
 APT_PACKAGES := libvulkan-dev libvulkan1 mesa-vulkan-drivers vulkan-tools glslc spirv-tools \
-                gcc g++ binutils python3
+                gcc g++ binutils python3 libespeak-ng1 espeak-ng-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VPY := $(VENV)/bin/python
 RELEASE_BIN = $(shell $(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)
