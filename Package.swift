@@ -30,7 +30,7 @@ let package = Package(
         // (dlopen'ed when installed) for other languages and unknown words.
         .target(name: "KokoroText", dependencies: ["KokoroJSON"], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "Kokoro", dependencies: ["KokoroModel", "KokoroText", "VulkanCompute", "CKokoroABI"]),
-        .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "CKokoroABI", "KokoroModel", "VulkanCompute"]),
+        .executableTarget(name: "kokoro-cli", dependencies: ["Kokoro", "KokoroText", "CKokoroABI", "KokoroModel", "VulkanCompute"]),
         .testTarget(name: "VulkanComputeTests", dependencies: ["VulkanCompute"]),
         .testTarget(name: "KokoroModelTests", dependencies: ["KokoroModel", "KokoroJSON", "VulkanCompute"]),
         // Data/: reference lists made once with misaki (see Data/README.md), read by path.

@@ -26,10 +26,8 @@
  *       return 1;
  *   }
  *   kokoro_synthesis_options options = kokoro_synthesis_options_default();
- *   options.flags = KOKORO_INPUT_PHONEMES;             (plain text needs the G2P of a later version)
  *   kokoro_audio audio = {0};
- *   status = kokoro_synthesize(engine, "h\u0259l\u02c8O w\u02c8\u025c\u0279ld.",  ("Hello world.")
- *                              &options, &audio);
+ *   status = kokoro_synthesize(engine, "Hello world.", &options, &audio);
  *   if (status == KOKORO_OK) {
  *       ... audio.samples[0 .. audio.sample_count - 1], mono float32 at audio.sample_rate (24000) ...
  *   } else {
@@ -84,12 +82,12 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define KOKORO_VERSION_MAJOR 0
-#define KOKORO_VERSION_MINOR 1
+#define KOKORO_VERSION_MINOR 2
 #define KOKORO_VERSION_PATCH 0
-/* MAJOR * 10000 + MINOR * 100 + PATCH: 0.1.0 is 100. */
+/* MAJOR * 10000 + MINOR * 100 + PATCH: 0.2.0 is 200. */
 #define KOKORO_VERSION_NUMBER \
     (KOKORO_VERSION_MAJOR * 10000 + KOKORO_VERSION_MINOR * 100 + KOKORO_VERSION_PATCH)
-#define KOKORO_VERSION_STRING "0.1.0"
+#define KOKORO_VERSION_STRING "0.2.0"
 
 /* The loaded library's version as MAJOR * 10000 + MINOR * 100 + PATCH (== KOKORO_VERSION_NUMBER
  * when header and library match). */
@@ -252,10 +250,21 @@ typedef struct kokoro_synthesis_options {
     kokoro_audio_callback on_audio;  /* NULL = return all audio in kokoro_audio; else stream each
                                         chunk to this callback */
     void *user_data;                 /* passed to on_audio unchanged */
+    /* --- added in 0.2 (a struct_size that ends before here means language = NULL) --- */
+    const char *language;            /* language of plain text: "en-us" (NULL = this), "en-gb",
+                                        "es", "fr", "hi", "it", "pt-br" (case-insensitive, "_" or
+                                        "-"; "en" = "en-us", "fr-fr" = "fr", "pt" = "pt-br").
+                                        English uses misaki's lexicons from the bundle, and
+                                        espeak-ng for words they lack when it is installed; the
+                                        others need espeak-ng (libespeak-ng1). "ja" and "zh" are
+                                        known but not spoken by this version (KOKORO_ERR_PHONEMIZE);
+                                        any other code is KOKORO_ERR_INVALID_ARGUMENT. Ignored for
+                                        KOKORO_INPUT_PHONEMES. Read only during the call. */
 } kokoro_synthesis_options;
 
 /* The default options: struct_size = sizeof(kokoro_synthesis_options), voice NULL (the engine's
- * default), speed 1, flags 0 (plain text), seed 0, noise_scale 1, no callback. */
+ * default), speed 1, flags 0 (plain text), seed 0, noise_scale 1, no callback, language NULL
+ * (American English). */
 kokoro_synthesis_options kokoro_synthesis_options_default(void);
 
 /* The same, written to *options, for FFIs that cannot receive structs by value.
@@ -285,15 +294,21 @@ kokoro_status kokoro_warm(kokoro_engine *engine);
 
 /* Speaks `text` (UTF-8, NUL-terminated) with `options` (NULL = the defaults).
  *
- * Input. With KOKORO_INPUT_PHONEMES, `text` is Kokoro phonemes, read one Unicode code point at a
- * time through the model's vocabulary; code points not in the vocabulary are dropped (as the
- * reference pipeline does; tabs and line breaks count as spaces), and if none remain the call
- * returns KOKORO_ERR_PHONEMIZE. `text` is only read during the call. Without the
- * flag `text` is plain text: this version has no grapheme-to-phoneme frontend yet and returns
- * KOKORO_ERR_PHONEMIZE (pass phonemes with KOKORO_INPUT_PHONEMES for now).
+ * Input. Without flags, `text` is plain text in options->language (American English by default):
+ * it is split into paragraphs at line breaks, normalised (numbers, currency, times, common
+ * abbreviations) and turned into phonemes the way Kokoro's own pipeline (misaki 0.9.4) does; see
+ * kokoro_phonemize to inspect the result. English words outside the lexicons go to espeak-ng when
+ * libespeak-ng.so.1 can be loaded, else they are spelled letter by letter; a word with letters
+ * that still cannot be pronounced (e.g. Greek in English text without espeak-ng) fails the call
+ * with KOKORO_ERR_PHONEMIZE naming it. Symbols and emoji that are not words are skipped, as
+ * Kokoro's pipeline skips them. With KOKORO_INPUT_PHONEMES, `text` is Kokoro phonemes, read one
+ * Unicode code point at a time through the model's vocabulary; code points not in the vocabulary
+ * are dropped (as the reference pipeline does; tabs and line breaks count as spaces).
+ * Either way, if nothing speakable remains (text of only emoji, say) the call returns
+ * KOKORO_ERR_PHONEMIZE. `text` is only read during the call.
  *
- * Chunks. Input longer than KOKORO_MAX_CHUNK_PHONEMES phonemes is split into chunks of at most that
- * many: at the last sentence end (. ! ?) that fits, else the last clause break (, ; : and the em
+ * Chunks. Each paragraph longer than KOKORO_MAX_CHUNK_PHONEMES phonemes is split into chunks of at
+ * most that many: at the last sentence end (. ! ?) that fits, else the last clause break (, ; : and the em
  * dash), else the last space, else exactly at the limit (the spaces at a break are dropped).
  * Chunks are synthesised in order, each with its voice's style row for its own length (row n - 1
  * for n phonemes, as the reference indexes it), and the random seed of chunk i is seed + i.
@@ -312,6 +327,23 @@ kokoro_status kokoro_warm(kokoro_engine *engine);
  * KOKORO_ERR_INTERNAL. */
 kokoro_status kokoro_synthesize(kokoro_engine *engine, const char *text,
                                 const kokoro_synthesis_options *options, kokoro_audio *out);
+
+/* The phonemes kokoro_synthesize would speak for `text` with `options` (NULL = the defaults; voice,
+ * speed, seed, noise_scale and the callback are not used): every chunk's phonemes, in order,
+ * joined by "\n", NUL-terminated, written to `buffer`. No GPU work.
+ *
+ * *out_size is always set (when out_size is not NULL) to the bytes the whole result needs,
+ * including the NUL. If buffer_size is smaller, nothing is written to `buffer` and the call
+ * returns KOKORO_ERR_BUFFER_TOO_SMALL: call again with a buffer of *out_size bytes. To ask for the
+ * size alone, pass buffer NULL and buffer_size 0.
+ *
+ * Returns KOKORO_OK; KOKORO_ERR_BUFFER_TOO_SMALL; KOKORO_ERR_INVALID_ARGUMENT for a NULL engine,
+ * text or out_size, a NULL buffer with a non-zero buffer_size, text that is empty or not valid
+ * UTF-8, or bad options (as kokoro_synthesize); KOKORO_ERR_PHONEMIZE (the text has nothing to
+ * speak, a word cannot be pronounced, the language needs espeak-ng and it is not installed, the
+ * lexicons are missing from the bundle, or "ja"/"zh"); KOKORO_ERR_OUT_OF_MEMORY. */
+kokoro_status kokoro_phonemize(kokoro_engine *engine, const char *text, const kokoro_synthesis_options *options,
+                               char *buffer, size_t buffer_size, size_t *out_size);
 
 #ifdef __cplusplus
 }

@@ -9,12 +9,14 @@
 // - Strings handed to C are owned here: static ones for the process's lifetime, engine ones by the
 //   engine's handle, create errors by the calling thread.
 import CKokoroABI
+import KokoroJSON
+import KokoroText
 import Glibc
 import KokoroModel
 
 // MARK: - Version
 
-let libraryVersion = (major: UInt32(0), minor: UInt32(1), patch: UInt32(0))
+let libraryVersion = (major: UInt32(0), minor: UInt32(2), patch: UInt32(0))
 
 /// Returns the library version as MAJOR * 10000 + MINOR * 100 + PATCH.
 @_cdecl("kokoro_version")
@@ -150,7 +152,8 @@ final class EngineHandle {
         }
         let (status, message) = kokoroStatus(for: error)
         lastError = OwnedCString(message)
-        Log.error(message)
+        // Asking for the size with a too-small (or no) buffer is the documented idiom, not a failure.
+        if status != KOKORO_ERR_BUFFER_TOO_SMALL { Log.error(message) }
         return status
     }
 
@@ -220,8 +223,8 @@ public func kokoroDeviceName(_ engine: OpaquePointer?) -> UnsafePointer<CChar> {
 
 // MARK: - Synthesis options
 
-/// The end of user_data, the last field of kokoro_synthesis_options' first version: the smallest
-/// struct_size accepted.
+/// The end of user_data, the last field of kokoro_synthesis_options' first version (0.1): the
+/// smallest struct_size accepted. `language` came in 0.2.
 let synthesisOptionsFirstVersionSize = MemoryLayout<kokoro_synthesis_options>.offset(of: \kokoro_synthesis_options.user_data)!
     + MemoryLayout<UnsafeMutableRawPointer?>.size
 /// Bits of kokoro_synthesis_options.flags this version knows.
@@ -238,6 +241,7 @@ public func kokoroSynthesisOptionsDefault() -> kokoro_synthesis_options {
     options.noise_scale = 1
     options.on_audio = nil
     options.user_data = nil
+    options.language = nil
     return options
 }
 
@@ -277,9 +281,20 @@ func synthesisOptions(from pointer: UnsafePointer<kokoro_synthesis_options>?) th
         guard !name.isEmpty else { throw KokoroError.invalidArgument("options->voice is empty; use NULL for the default voice") }
         voice = name
     }
+    var language = TextLanguage.americanEnglish
+    if let pointer = raw.language {
+        guard let code = String(validatingCString: pointer) else {
+            throw KokoroError.invalidArgument("options->language is not valid UTF-8")
+        }
+        guard let known = TextLanguage(code: code) else {
+            throw KokoroError.invalidArgument("options->language \(quoted(code)) is not a language libkokoro knows; "
+                                              + "use one of \(TextLanguage.supportedCodes), or NULL for en-us")
+        }
+        language = known
+    }
     let options = SynthesisOptions(voice: voice, speed: raw.speed,
                                    input: raw.flags & UInt32(KOKORO_INPUT_PHONEMES) != 0 ? .phonemes : .text,
-                                   seed: raw.seed, noiseScale: raw.noise_scale)
+                                   seed: raw.seed, noiseScale: raw.noise_scale, language: language)
     try options.validate()
     return (options, raw.on_audio, raw.user_data)
 }
@@ -320,6 +335,37 @@ public func kokoroSynthesize(_ engine: OpaquePointer?, _ text: UnsafePointer<CCh
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(samples.count, 1))
         samples.withUnsafeBufferPointer { buffer.initialize(from: $0.baseAddress!, count: samples.count) }
         out.pointee = kokoro_audio(samples: buffer, sample_count: samples.count, sample_rate: UInt32(Synthesizer.sampleRate))
+    }
+}
+
+@_cdecl("kokoro_phonemize")
+public func kokoroPhonemize(_ engine: OpaquePointer?, _ text: UnsafePointer<CChar>?,
+                            _ options: UnsafePointer<kokoro_synthesis_options>?,
+                            _ buffer: UnsafeMutablePointer<CChar>?, _ bufferSize: Int,
+                            _ outSize: UnsafeMutablePointer<Int>?) -> kokoro_status {
+    outSize?.pointee = 0
+    guard let engine else { return KOKORO_ERR_INVALID_ARGUMENT }
+    let handle = EngineHandle.from(engine)
+    return handle.run {
+        guard let text else { throw KokoroError.invalidArgument("text is NULL") }
+        guard let outSize else { throw KokoroError.invalidArgument("out_size is NULL; it receives the size the phonemes need") }
+        guard buffer != nil || bufferSize == 0 else {
+            throw KokoroError.invalidArgument("buffer is NULL but buffer_size is \(bufferSize); pass 0 to ask for the size alone")
+        }
+        let (options, _, _) = try synthesisOptions(from: options)
+        guard let string = String(validatingCString: text) else {
+            throw KokoroError.invalidArgument("text is not valid UTF-8")
+        }
+        let utf8 = Array(try handle.engine.phonemize(string, options: options).joined(separator: "\n").utf8)
+        outSize.pointee = utf8.count + 1
+        guard let buffer, bufferSize >= utf8.count + 1 else {
+            throw KokoroError.bufferTooSmall("the phonemes need \(utf8.count + 1) bytes (with the NUL) and buffer_size is "
+                                             + "\(bufferSize); call again with a buffer that large")
+        }
+        utf8.withUnsafeBufferPointer { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        }
+        buffer[utf8.count] = 0
     }
 }
 

@@ -1,5 +1,6 @@
 import Glibc
 import KokoroModel
+import KokoroText
 import VulkanCompute
 
 /// What an engine is created from; the Swift form of kokoro_config.
@@ -29,6 +30,8 @@ public final class Engine {
     let bundle: ModelBundle
     let voiceBank: VoiceBank
     let synthesizer: Synthesizer
+    /// Plain text -> phonemes; lexicons (the bundle's lexicons/ folder) load on first use.
+    let textFrontend: TextFrontend
     /// Every voice of the voices file, sorted by name.
     public let voices: [String]
     /// The voice used when the options name none: jf_alpha when present, else the first by name.
@@ -68,6 +71,7 @@ public final class Engine {
             throw KokoroError.openingDevice(error)
         }
         let voicesPath = configuration.voicesPath ?? siblingPath(of: configuration.modelPath, named: "voices.safetensors")
+        textFrontend = TextFrontend(lexiconDirectory: siblingPath(of: configuration.modelPath, named: "lexicons"))
         do {
             try rejectDirectory(configuration.modelPath, role: "model")
             bundle = try ModelBundle(path: configuration.modelPath)
@@ -129,6 +133,13 @@ public final class Engine {
     /// dispatched before the first real call.
     public func warm() throws {
         try checkDevice()
+        // The English lexicons (and espeak-ng) load here rather than in the first call; an engine
+        // used for phonemes only does not need them, so their absence is only logged.
+        do {
+            try textFrontend.prepare(.americanEnglish)
+        } catch {
+            Log.warn("warm: plain English text will not work: \(error)")
+        }
         for phonemes in Self.warmUpInputs {
             _ = try synthesize(phonemes, options: SynthesisOptions(input: .phonemes, seed: 0, noiseScale: 1))
         }
@@ -165,21 +176,46 @@ public final class Engine {
             throw KokoroError.unknownVoice("unknown voice\(unknown.count > 1 ? "s" : "") \(names); "
                                            + "available voices: \(voices.joined(separator: ", "))")
         }
-        guard options.input == .phonemes else {
-            throw KokoroError.phonemize("plain-text input needs the grapheme-to-phoneme frontend, which this version does not "
-                                        + "have yet; pass Kokoro phonemes with KOKORO_INPUT_PHONEMES (e.g. \"həlˈO wˈɜɹld.\")")
-        }
-        let phonemes = vocabularyScalars(of: text)
-        let chunks = PhonemeChunker.split(phonemes)
-        if chunks.isEmpty {
-            throw KokoroError.phonemize("no phoneme of the input is in the model's vocabulary (\(text.unicodeScalars.count) "
-                                        + "code points, none usable); pass Kokoro phonemes such as \"həlˈO wˈɜɹld.\"")
-        }
-        return try chunks.enumerated().map { index, chunk in
+        return try phonemeChunks(text, options: options).enumerated().map { index, chunk in
             PlannedChunk(tokens: [0] + chunk.map { bundle.config.tokenID(for: $0)! } + [0],
                          style: try blend.style(from: voiceBank, phonemeCount: chunk.count),
                          seed: options.seed &+ UInt64(index))
         }
+    }
+
+    /// The phonemes of each chunk `text` becomes (what `synthesize` would speak, chunk by chunk),
+    /// for kokoro_phonemize. Throws `.invalidArgument` for empty text, `.phonemize` when nothing
+    /// is left to speak or the text cannot be phonemised.
+    public func phonemize(_ text: String, options: SynthesisOptions = SynthesisOptions()) throws -> [String] {
+        try options.validate()
+        if text.isEmpty { throw KokoroError.invalidArgument("text is empty") }
+        return try phonemeChunks(text, options: options).map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// Text (through the G2P) or phonemes -> chunks of at most 510 vocabulary symbols. A paragraph
+    /// (text between line breaks) never shares a chunk with the next, as in Kokoro's pipeline.
+    private func phonemeChunks(_ text: String, options: SynthesisOptions) throws -> [[Unicode.Scalar]] {
+        let pieces: [String]
+        switch options.input {
+        case .phonemes:
+            pieces = [text]
+        case .text:
+            do {
+                pieces = try textFrontend.phonemize(text, language: options.language)
+            } catch let error as TextError {
+                throw KokoroError.phonemize(error.description)
+            }
+        }
+        let chunks = pieces.flatMap { PhonemeChunker.split(vocabularyScalars(of: $0)) }
+        if chunks.isEmpty {
+            if options.input == .text {
+                throw KokoroError.phonemize("the text has nothing to speak (\(text.unicodeScalars.count) code points: no word, "
+                                            + "number or punctuation Kokoro pronounces)")
+            }
+            throw KokoroError.phonemize("no phoneme of the input is in the model's vocabulary (\(text.unicodeScalars.count) "
+                                        + "code points, none usable); pass Kokoro phonemes such as \"həlˈO wˈɜɹld.\"")
+        }
+        return chunks
     }
 
     /// The scalars of `text` that are in the vocabulary, in order; other whitespace counts as a
@@ -221,7 +257,7 @@ public func voiceList(modelPath: String, voicesPath: String? = nil) throws -> (n
 }
 
 /// `name` in the directory of `path` ("voices.safetensors" beside "models/kokoro.safetensors").
-func siblingPath(of path: String, named name: String) -> String {
+public func siblingPath(of path: String, named name: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return name }
     return String(path[...slash]) + name
 }

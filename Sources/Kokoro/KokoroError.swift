@@ -13,18 +13,20 @@ public enum KokoroError: Error, CustomStringConvertible {
     case openingDevice(VulkanError)
     /// The requested voice (or one in a blend) is not in the voices file.
     case unknownVoice(String)
-    /// The input cannot be turned into phonemes (nothing left after the vocabulary, or plain text
-    /// while no G2P frontend exists).
+    /// The input cannot be turned into phonemes (nothing left to speak, a word that cannot be
+    /// pronounced, a language whose G2P is unavailable).
     case phonemize(String)
     /// The caller's audio callback asked to stop.
     case cancelled(String)
+    /// A caller's buffer cannot hold the result (kokoro_phonemize).
+    case bufferTooSmall(String)
     /// A bug in libkokoro.
     case internalError(String)
 
     public var description: String {
         switch self {
         case .invalidArgument(let why): return "invalid argument: \(why)"
-        case .model(let why), .unknownVoice(let why), .phonemize(let why), .cancelled(let why): return why
+        case .model(let why), .unknownVoice(let why), .phonemize(let why), .cancelled(let why), .bufferTooSmall(let why): return why
         case .openingDevice(let error): return error.description
         case .internalError(let why): return "internal error: \(why)"
         }
@@ -42,6 +44,7 @@ func kokoroStatus(for error: Error) -> (status: kokoro_status, message: String) 
         case .unknownVoice: return (KOKORO_ERR_UNKNOWN_VOICE, error.description)
         case .phonemize: return (KOKORO_ERR_PHONEMIZE, error.description)
         case .cancelled: return (KOKORO_ERR_CANCELLED, error.description)
+        case .bufferTooSmall: return (KOKORO_ERR_BUFFER_TOO_SMALL, error.description)
         case .internalError: return (KOKORO_ERR_INTERNAL, error.description)
         case .openingDevice(let vulkan):
             switch vulkan {

@@ -1,9 +1,11 @@
+import KokoroText
+
 /// How to speak: the Swift form of kokoro_synthesis_options (without the callback, which
 /// `Engine.synthesize` takes as a closure).
 public struct SynthesisOptions: Equatable, Sendable {
     /// What the input string holds.
     public enum Input: Equatable, Sendable {
-        /// Plain text (needs the G2P frontend of a later version).
+        /// Plain UTF-8 text in `language`.
         case text
         /// Kokoro phonemes, one vocabulary symbol per Unicode scalar.
         case phonemes
@@ -23,13 +25,17 @@ public struct SynthesisOptions: Equatable, Sendable {
     public var seed: UInt64
     /// 0 = deterministic (the reference with zero SineGen noise); 1 = the reference's noise.
     public var noiseScale: Float
+    /// The language of plain-text input (unused for phonemes).
+    public var language: TextLanguage
 
-    public init(voice: String? = nil, speed: Float = 1, input: Input = .text, seed: UInt64 = 0, noiseScale: Float = 1) {
+    public init(voice: String? = nil, speed: Float = 1, input: Input = .text, seed: UInt64 = 0, noiseScale: Float = 1,
+                language: TextLanguage = .americanEnglish) {
         self.voice = voice
         self.speed = speed
         self.input = input
         self.seed = seed
         self.noiseScale = noiseScale
+        self.language = language
     }
 
     /// Throws `KokoroError.invalidArgument` naming the first field out of range.

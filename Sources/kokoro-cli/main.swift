@@ -6,14 +6,19 @@ let usageText = """
 usage: kokoro-cli <command> [options]
 
 commands:
-  say --phonemes TEXT -o FILE  speak Kokoro phonemes (e.g. "həlˈO wˈɜɹld.") to a mono 24 kHz WAV
+  say TEXT -o FILE             speak plain text to a mono 24 kHz WAV
+  say --phonemes PHONEMES -o FILE
+                               speak Kokoro phonemes (e.g. "həlˈO wˈɜɹld.") instead
+      [--language CODE]        language of TEXT: en-us (default), en-gb, es, fr, hi, it, pt-br
       [--voice NAME|BLEND]     a voice, or a blend such as "jf_alpha:0.7,jm_kumo:0.3"
       [--speed X]              speaking rate in (0, 10], default 1
       [--seed N]               random seed of the generator's noise, default 0
       [--noise-scale X]        0 = deterministic, 1 = the reference's noise (default)
       [--float]                32-bit float samples instead of 16-bit PCM
       [--model PATH] [--voices PATH] [--device N] [--cache-dir DIR]
-      (--text TEXT instead of --phonemes needs the G2P frontend of a later version)
+  phonemize TEXT [--language CODE] [--model PATH]
+                               print the phonemes of TEXT, one line per paragraph (uses the
+                               bundle's lexicons and espeak-ng if installed; no Vulkan needed)
   voices [--model PATH] [--voices PATH]
                                list the voices (the default one marked)
   devices                      list the Vulkan devices the loader sees
@@ -51,11 +56,17 @@ struct CLIError: Error {
 }
 
 /// Splits `--name value` / `--name=value` options (and `-o FILE` = `--output FILE`); names in
-/// `flags` take no value and map to "". Anything else is an error.
-func parseOptions(_ arguments: ArraySlice<String>, allowed: Set<String>, flags: Set<String> = []) throws -> [String: String] {
+/// `flags` take no value and map to "". With `positional`, one argument that is not an option is
+/// stored under that name. Anything else is an error.
+func parseOptions(_ arguments: ArraySlice<String>, allowed: Set<String>, flags: Set<String> = [],
+                  positional: String? = nil) throws -> [String: String] {
     var options: [String: String] = [:]
     var rest = arguments[...]
     while let argument = rest.popFirst() {
+        if let positional, !argument.hasPrefix("--"), argument != "-o", options[positional] == nil {
+            options[positional] = argument
+            continue
+        }
         if argument == "-o" && allowed.contains("output") {
             guard let next = rest.popFirst() else { throw CLIError.usage("-o needs a file name") }
             options["output"] = next
@@ -144,6 +155,7 @@ func run(_ arguments: [String]) -> Int32 {
     do {
         switch command {
         case "say": try runSay(rest)
+        case "phonemize": try runPhonemize(rest)
         case "voices": try runVoices(rest)
         case "devices": try runDevices(rest)
         case "info": try runInfo(rest)

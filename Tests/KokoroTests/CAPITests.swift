@@ -96,7 +96,7 @@ final class CAPITests: XCTestCase {
         XCTAssertEqual(ABI.version(), expected)
         XCTAssertEqual(text(ABI.versionString()), "\(KOKORO_VERSION_MAJOR).\(KOKORO_VERSION_MINOR).\(KOKORO_VERSION_PATCH)")
         XCTAssertEqual(text(ABI.versionString()), KOKORO_VERSION_STRING)
-        XCTAssertEqual(text(ABI.versionString()), "0.1.0")
+        XCTAssertEqual(text(ABI.versionString()), "0.2.0")
     }
 
     func testStatusCodesAndStrings() {

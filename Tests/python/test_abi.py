@@ -184,7 +184,7 @@ def test_version_macros_match_the_library(kokoro):
     major, minor, patch = header_version()
     assert kokoro.version() == major * 10000 + minor * 100 + patch
     assert kokoro.version_string() == f"{major}.{minor}.{patch}"
-    assert (major, minor, patch) == (0, 1, 0)
+    assert (major, minor, patch) == (0, 2, 0)
 
 
 def test_every_status_has_its_own_string(kokoro):
