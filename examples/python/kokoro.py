@@ -79,6 +79,7 @@ class SynthesisOptions(ctypes.Structure):
         ("noise_scale", ctypes.c_float),
         ("on_audio", AUDIO_CALLBACK),
         ("user_data", ctypes.c_void_p),
+        ("language", ctypes.c_char_p),  # since 0.2
     ]
 
 
@@ -125,6 +126,8 @@ _declare("kokoro_audio_free", None, ctypes.POINTER(Audio))
 _declare("kokoro_warm", ctypes.c_int, EnginePointer)
 _declare("kokoro_synthesize", ctypes.c_int, EnginePointer, ctypes.c_char_p, ctypes.POINTER(SynthesisOptions),
          ctypes.POINTER(Audio))
+_declare("kokoro_phonemize", ctypes.c_int, EnginePointer, ctypes.c_char_p, ctypes.POINTER(SynthesisOptions),
+         ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t))
 
 
 def version():
@@ -207,8 +210,27 @@ class Engine:
         """Creates every pipeline and runs the network once, so the next synthesize is fast."""
         self._check(lib.kokoro_warm(self._require()))
 
-    def synthesize(self, text, voice=None, speed=1.0, seed=0, noise_scale=1.0, phonemes=False, on_audio=None):
-        """Speaks `text` (Kokoro phonemes with phonemes=True; plain text needs a later version).
+    def phonemize(self, text, language=None, phonemes=False):
+        """The phonemes synthesize would speak for `text`, one string per chunk. Raises KokoroError."""
+        options = synthesis_options_default()
+        options.language = None if language is None else language.encode()
+        options.flags = INPUT_PHONEMES if phonemes else 0
+        encoded = text.encode()
+        size = ctypes.c_size_t(0)
+        status = lib.kokoro_phonemize(self._require(), encoded, ctypes.byref(options), None, 0, ctypes.byref(size))
+        if status == Status.ERR_BUFFER_TOO_SMALL:
+            buffer = ctypes.create_string_buffer(size.value)
+            status = lib.kokoro_phonemize(self._handle, encoded, ctypes.byref(options), buffer, size.value,
+                                          ctypes.byref(size))
+            self._check(status)
+            return buffer.value.decode().split("\n")
+        self._check(status)
+        raise AssertionError("kokoro_phonemize fitted phonemes into an empty buffer")
+
+    def synthesize(self, text, voice=None, speed=1.0, seed=0, noise_scale=1.0, phonemes=False, on_audio=None,
+                   language=None):
+        """Speaks `text`: plain text in `language` ("en-us" when None; also en-gb, es, fr, hi, it,
+        pt-br), or Kokoro phonemes with phonemes=True.
 
         Returns the audio as array('f') (float32 mono, SAMPLE_RATE Hz). With on_audio, each chunk
         goes to on_audio(samples: array('f')) as soon as it is ready instead and the result is
@@ -221,6 +243,7 @@ class Engine:
         options.seed = seed
         options.noise_scale = noise_scale
         options.flags = INPUT_PHONEMES if phonemes else 0
+        options.language = None if language is None else language.encode()
         raised = []
         if on_audio is not None:
             def trampoline(samples, count, _user_data):

@@ -1,8 +1,11 @@
-"""Speaks Kokoro phonemes to a 16-bit mono WAV file with libkokoro.
+"""Speaks text (or Kokoro phonemes) to a 16-bit mono WAV file with libkokoro.
 
-    python3 examples/python/say.py [--phonemes "həlˈO wˈɜɹld."] [--voice jf_alpha] [--speed 1]
+    python3 examples/python/say.py ["Some text."] [--language en-us] [--voice jf_alpha] [--speed 1]
                                    [--seed 0] [--noise-scale 1] [--stream]
                                    [--model models/kokoro-v1_0.safetensors] [-o out.wav]
+    python3 examples/python/say.py --phonemes "həlˈO wˈɜɹld." ...
+
+Without text or --phonemes it says "Hello world." from misaki's phonemes of it.
 
 --stream receives the audio chunk by chunk through the callback instead of all at once.
 Prints the file, its duration and the time synthesis took; exit status 1 with the library's message
@@ -31,8 +34,10 @@ def to_pcm16(samples):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Speak Kokoro phonemes to a WAV file.")
-    parser.add_argument("--phonemes", default=HELLO_WORLD, help="Kokoro phonemes (default: Hello world.)")
+    parser = argparse.ArgumentParser(description="Speak text or Kokoro phonemes to a WAV file.")
+    parser.add_argument("text", nargs="?", default=None, help="plain text to speak")
+    parser.add_argument("--phonemes", default=None, help="Kokoro phonemes instead of text (default: Hello world.)")
+    parser.add_argument("--language", default=None, help="language of the text: en-us (default), en-gb, es, fr, hi, it, pt-br")
     parser.add_argument("--voice", default=None, help="voice name or blend (default: the engine's)")
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -41,6 +46,12 @@ def main(argv):
     parser.add_argument("--model", default="models/kokoro-v1_0.safetensors")
     parser.add_argument("-o", "--output", default="out.wav")
     args = parser.parse_args(argv[1:])
+    if args.text is not None and args.phonemes is not None:
+        parser.error("give text or --phonemes, not both")
+    if args.text is None:
+        speech, as_phonemes = (args.phonemes or HELLO_WORLD), True
+    else:
+        speech, as_phonemes = args.text, False
 
     try:
         with kokoro.Engine(args.model) as engine:
@@ -54,11 +65,11 @@ def main(argv):
                     audio.extend(chunk)
                     return False  # True would cancel the rest
 
-                engine.synthesize(args.phonemes, voice=args.voice, speed=args.speed, seed=args.seed,
-                                  noise_scale=args.noise_scale, phonemes=True, on_audio=receive)
+                engine.synthesize(speech, voice=args.voice, speed=args.speed, seed=args.seed, noise_scale=args.noise_scale,
+                                  phonemes=as_phonemes, language=args.language, on_audio=receive)
             else:
-                audio = engine.synthesize(args.phonemes, voice=args.voice, speed=args.speed, seed=args.seed,
-                                          noise_scale=args.noise_scale, phonemes=True)
+                audio = engine.synthesize(speech, voice=args.voice, speed=args.speed, seed=args.seed,
+                                          noise_scale=args.noise_scale, phonemes=as_phonemes, language=args.language)
             elapsed = time.monotonic() - start
     except kokoro.KokoroError as error:
         print(f"error: {error}", file=sys.stderr)
