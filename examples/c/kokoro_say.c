@@ -1,9 +1,11 @@
 /*
- * kokoro_say: speaks Kokoro phonemes to a 16-bit mono WAV file with libkokoro.
+ * kokoro_say: speaks Kokoro phonemes (or, with --text, plain English text) to a 16-bit mono WAV
+ * file with libkokoro.
  *
- *   usage: kokoro_say [--stream] MODEL.safetensors OUT.wav [PHONEMES [VOICE]]
+ *   usage: kokoro_say [--stream] [--text] MODEL.safetensors OUT.wav [INPUT [VOICE]]
  *
- * PHONEMES defaults to "Hello world." in Kokoro phonemes; VOICE to the engine's default. With
+ * INPUT defaults to "Hello world." in Kokoro phonemes (or as text with --text); VOICE to the
+ * engine's default. With
  * --stream the audio arrives chunk by chunk through the callback (as a game's audio thread would
  * take it) and is appended to the file as it comes; without, it comes back whole in a
  * kokoro_audio. Exit status 0 on success, 1 on failure (the library's message on stderr), 2 for
@@ -90,15 +92,20 @@ int main(int argc, char **argv) {
     kokoro_status status;
     stream_state state = {NULL, 0, 0, 0};
     const char *output;
-    const char *phonemes;
-    int stream = 0, first = 1;
+    const char *input;
+    int stream = 0, text = 0, first = 1;
 
-    if (argc > 1 && strcmp(argv[1], "--stream") == 0) {
-        stream = 1;
-        first = 2;
+    for (; first < argc && strncmp(argv[first], "--", 2) == 0; first++) {
+        if (strcmp(argv[first], "--stream") == 0) {
+            stream = 1;
+        } else if (strcmp(argv[first], "--text") == 0) {
+            text = 1;
+        } else {
+            break;
+        }
     }
     if (argc - first < 2 || argc - first > 4) {
-        fprintf(stderr, "usage: %s [--stream] MODEL.safetensors OUT.wav [PHONEMES [VOICE]]\n", argv[0]);
+        fprintf(stderr, "usage: %s [--stream] [--text] MODEL.safetensors OUT.wav [INPUT [VOICE]]\n", argv[0]);
         return 2;
     }
     if (kokoro_version() != KOKORO_VERSION_NUMBER) {
@@ -108,9 +115,9 @@ int main(int argc, char **argv) {
     }
     config.model_path = argv[first];
     output = argv[first + 1];
-    phonemes = argc - first > 2 ? argv[first + 2] : hello_world;
+    input = argc - first > 2 ? argv[first + 2] : (text ? "Hello world." : hello_world);
     options.voice = argc - first > 3 ? argv[first + 3] : NULL;
-    options.flags = KOKORO_INPUT_PHONEMES;
+    options.flags = text ? 0 : KOKORO_INPUT_PHONEMES;
     options.seed = 1;
 
     status = kokoro_create(&config, &engine);
@@ -129,9 +136,9 @@ int main(int argc, char **argv) {
         options.on_audio = on_audio;
         options.user_data = &state;
         write_header(state.file, 0, KOKORO_SAMPLE_RATE); /* sizes patched below */
-        status = kokoro_synthesize(engine, phonemes, &options, NULL);
+        status = kokoro_synthesize(engine, input, &options, NULL);
     } else {
-        status = kokoro_synthesize(engine, phonemes, &options, &audio);
+        status = kokoro_synthesize(engine, input, &options, &audio);
         if (status == KOKORO_OK) {
             state.samples = (unsigned long)audio.sample_count;
             state.chunks = 1;
