@@ -53,6 +53,9 @@ enum ABI {
         OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<kokoro_synthesis_options>?,
         UnsafeMutablePointer<kokoro_audio>?) -> kokoro_status).self)
     static let audioFree = symbol("kokoro_audio_free", as: (@convention(c) (UnsafeMutablePointer<kokoro_audio>?) -> Void).self)
+    static let phonemize = symbol("kokoro_phonemize", as: (@convention(c) (
+        OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<kokoro_synthesis_options>?,
+        UnsafeMutablePointer<CChar>?, Int, UnsafeMutablePointer<Int>?) -> kokoro_status).self)
 }
 
 func text(_ pointer: UnsafePointer<CChar>?, file: StaticString = #filePath, line: UInt = #line) -> String {
