@@ -130,7 +130,7 @@ final class PhonemizeABITests: XCTestCase {
         XCTAssertEqual(hello.phonemes, Phonemes.helloWorld, "misaki's phonemes")
         let british = phonemize(engine, Array("Hello world.".utf8), language: "en-GB")
         XCTAssertEqual(british.status, KOKORO_OK, british.message)
-        XCTAssertEqual(british.phonemes, "həlˈəʊ wˈɜːld.")
+        XCTAssertEqual(british.phonemes, "həlˈQ wˈɜːld.")
         // Paragraphs never share a chunk.
         let paragraphs = phonemize(engine, Array("Hello world.\n\nHello world.\r\nHello".utf8))
         XCTAssertEqual(paragraphs.phonemes, [Phonemes.helloWorld, Phonemes.helloWorld, "həlˈO"].joined(separator: "\n"))
