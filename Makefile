@@ -25,8 +25,8 @@ MODEL ?= $(MODEL_DIR)/kokoro-v1_0.safetensors
 PREFIX ?= /usr/local
 DESTDIR ?=
 BENCH_ARGS ?=
-# The demo's sentence: misaki's phonemes for "Hello world." (plain text needs the G2P of a later issue).
-DEMO_PHONEMES ?= həlˈO wˈɜɹld.
+# The demo's sentence, plain English text (DEMO_TEXT="..." make demo says something else).
+DEMO_TEXT ?= Hello world! This is Kokoro, speaking from plain text.
 DEMO_WAV ?= out/demo.wav
 
 # libespeak-ng1 + espeak-ng-data: optional at run time (dlopen'ed for words outside the English
@@ -110,7 +110,7 @@ dist: deps
 # how long it is.
 demo: build model
 	mkdir -p $(dir $(DEMO_WAV))
-	$(RELEASE_BIN)/kokoro-cli say --phonemes "$(DEMO_PHONEMES)" -o $(DEMO_WAV)
+	$(RELEASE_BIN)/kokoro-cli say "$(DEMO_TEXT)" -o $(DEMO_WAV)
 
 # XCTest (debug build), then dist/libkokoro.so (release) for the C/Python ABI tests; those also
 # run the debug kokoro-cli (KOKORO_CLI).
