@@ -1,0 +1,206 @@
+// EnglishG2P against misaki's output (Data/en_us.tsv, Data/en_gb.tsv, made by
+// tools/reference/make_g2p_lists.py), plus the driver's own pieces and hostile inputs.
+import Foundation
+import XCTest
+@testable import KokoroText
+
+final class EnglishG2PTests: XCTestCase {
+    /// Stands in for espeak-ng: words misaki sent to espeak are compared as "came from the
+    /// fallback" only, since another test covers the espeak layer.
+    static let fallbackMarker = "⟨fallback⟩"
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private func makeG2P(british: Bool, fallback: EnglishG2P.Fallback? = nil) throws -> EnglishG2P {
+        let directory = Self.repositoryRoot.appendingPathComponent("models/lexicons").path
+        guard FileManager.default.fileExists(atPath: directory + "/us_gold.json") else {
+            XCTFail("the lexicons are missing from \(directory): run make model")
+            throw XCTSkip("no lexicons")
+        }
+        return EnglishG2P(lexicon: try EnglishLexicon(directory: directory, british: british), fallback: fallback)
+    }
+
+    // MARK: - Agreement with misaki
+
+    struct Entry {
+        var text: String
+        var phonemes: String
+        /// Phonemes of tokens misaki got from espeak-ng, in order.
+        var fallbackPhonemes: [String]
+    }
+
+    private func loadEntries(_ name: String) throws -> [Entry] {
+        let path = Self.repositoryRoot.appendingPathComponent("Tests/KokoroTextTests/Data/\(name)").path
+        let contents = try String(contentsOfFile: path, encoding: .utf8)
+        var entries: [Entry] = []
+        for line in contents.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4 else { XCTFail("bad line in \(name): \(line)"); continue }
+            var fallbackPhonemes: [String] = []
+            for word in fields[3].components(separatedBy: " | ") where word.hasSuffix("@espeak") {
+                // The token's text may itself be "=": split on the first "=" after the first character.
+                let body = word.dropLast("@espeak".count)
+                guard let equals = body.dropFirst().firstIndex(of: "=") else { continue }
+                fallbackPhonemes.append(String(body[body.index(after: equals)...]))
+            }
+            entries.append(Entry(text: fields[1], phonemes: fields[2], fallbackPhonemes: fallbackPhonemes))
+        }
+        return entries
+    }
+
+    /// Word agreement: expected and actual split at spaces; equal counts compare position by
+    /// position, unequal counts make every word of the entry a mismatch. Words misaki took from
+    /// espeak-ng are replaced by the marker on both sides and not counted.
+    private func measureAgreement(british: Bool, file: String) throws -> Double {
+        let g2p = try makeG2P(british: british, fallback: { _ in Self.fallbackMarker })
+        var total = 0, agreeing = 0
+        var report: [String] = []
+        for entry in try loadEntries(file) {
+            var expected = entry.phonemes
+            var searchFrom = expected.startIndex
+            for phonemes in entry.fallbackPhonemes where !phonemes.isEmpty {
+                if let found = expected.range(of: phonemes, range: searchFrom..<expected.endIndex) {
+                    expected.replaceSubrange(found, with: Self.fallbackMarker)
+                    searchFrom = expected.index(found.lowerBound, offsetBy: Self.fallbackMarker.count)
+                }
+            }
+            let actual: String
+            do {
+                actual = try g2p.phonemize(entry.text)
+            } catch {
+                actual = "ERROR(\(error))"
+            }
+            let expectedWords = expected.split(separator: " ").map(String.init)
+            let actualWords = actual.split(separator: " ").map(String.init)
+            let counted = { (words: [String]) in words.filter { !$0.contains(Self.fallbackMarker) }.count }
+            var mismatches = 0
+            if expectedWords.count == actualWords.count {
+                for (e, a) in zip(expectedWords, actualWords) where !e.contains(Self.fallbackMarker) {
+                    total += 1
+                    if e == a { agreeing += 1 } else { mismatches += 1 }
+                }
+            } else {
+                mismatches = max(counted(expectedWords), counted(actualWords))
+                total += mismatches
+            }
+            if mismatches > 0 {
+                report.append("  \(mismatches)x \(entry.text)\n      expected: \(expected)\n      got:      \(actual)")
+            }
+        }
+        let agreement = total == 0 ? 0 : 100 * Double(agreeing) / Double(total)
+        print("EnglishG2P \(file): \(agreeing)/\(total) words agree (\(String(format: "%.2f", agreement))%)")
+        print(report.joined(separator: "\n"))
+        return agreement
+    }
+
+    func testAgreementUS() throws {
+        XCTAssertGreaterThanOrEqual(try measureAgreement(british: false, file: "en_us.tsv"), 97)
+    }
+
+    func testAgreementGB() throws {
+        XCTAssertGreaterThanOrEqual(try measureAgreement(british: true, file: "en_gb.tsv"), 97)
+    }
+
+    // MARK: - Hostile and edge inputs
+
+    func testEmptyAndWhitespace() throws {
+        let g2p = try makeG2P(british: false)
+        XCTAssertEqual(try g2p.phonemize(""), "")
+        XCTAssertEqual(try g2p.phonemize("   \n\t "), "")
+    }
+
+    func testOnlyPunctuation() throws {
+        let g2p = try makeG2P(british: false)
+        XCTAssertEqual(try g2p.phonemize("?!..."), "?!...")
+        XCTAssertEqual(try g2p.phonemize("--"), "")
+        XCTAssertNoThrow(try g2p.phonemize("(((...))) ,,, ;;; \"'\" -- — … ¿¡"))
+    }
+
+    func testOnlyEmojiIsSilentWithoutFallback() throws {
+        let g2p = try makeG2P(british: false)
+        XCTAssertEqual(try g2p.phonemize("🎵🎶 👨‍👩‍👧 🇬🇧"), "")
+    }
+
+    func testControlCharactersAndMarks() throws {
+        let g2p = try makeG2P(british: false)
+        let out = try g2p.phonemize("\u{0}\u{7}hello\u{1B}world\u{200B}\u{FEFF}\r\n\u{85}again")
+        XCTAssertTrue(out.contains("həlˈO"), out)
+        // A decomposed é (e + U+0301) and a precomposed one: both pronounceable without espeak.
+        XCTAssertFalse(try g2p.phonemize("cafe\u{301}").isEmpty)
+        XCTAssertFalse(try g2p.phonemize("Zoë").isEmpty)
+    }
+
+    func testUnpronounceableWordIsNamed() throws {
+        let g2p = try makeG2P(british: false)
+        for word in ["שלום", "Ελλάδα", "東京"] {
+            XCTAssertThrowsError(try g2p.phonemize("hello \(word)")) { error in
+                guard case TextError.unpronounceable(let message) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.contains(word) && message.contains("espeak-ng"), message)
+            }
+        }
+        // With a fallback that knows the word, no error.
+        let withFallback = try makeG2P(british: false, fallback: { $0 == "שלום" ? "ʃalˈom" : nil })
+        XCTAssertEqual(try withFallback.phonemize("שלום"), "ʃalˈom")
+    }
+
+    func testOneMegabyteOfText() throws {
+        let g2p = try makeG2P(british: false)
+        let sentence = "Dr. Smith paid $5.50 for 3 apples on May 1st, 2024; the well-known café (est. 1905) "
+            + "didn't open until 10:30 — \"really?\" she asked. 🎵 "
+        var text = ""
+        while text.utf8.count < 1_000_000 { text += sentence }
+        let start = Date()
+        let phonemes = try g2p.phonemize(text)
+        let seconds = Date().timeIntervalSince(start)
+        print("EnglishG2P: \(text.utf8.count) bytes -> \(phonemes.unicodeScalars.count) phonemes in \(String(format: "%.2f", seconds)) s")
+        XCTAssertFalse(phonemes.isEmpty)
+
+        // One 200 kB "word" without spaces must stay linear too.
+        let long = String(repeating: "ab-", count: 70_000)
+        let longStart = Date()
+        XCTAssertNoThrow(try g2p.phonemize(long))
+        print("EnglishG2P: \(long.utf8.count)-byte word in \(String(format: "%.2f", Date().timeIntervalSince(longStart))) s")
+    }
+
+    // MARK: - Pieces
+
+    func testSubtokenizeMatchesMisaki() {
+        // Expected values from misaki.en.subtokenize (Python regex module).
+        let cases: [(String, [String])] = [
+            ("iPhone", ["i", "Phone"]), ("McDonald", ["Mc", "Donald"]), ("HTMLParser", ["HTMLParser"]),
+            ("10:30", ["10", ":", "30"]), ("1,000.5", ["1,000.5"]), ("-5", ["-5"]), ("'90s", ["'", "90", "s"]),
+            ("don't", ["don't"]), ("a'-b", ["a", "-", "b"]), ("PhD", ["Ph", "D"]),
+            ("state-of-the-art", ["state", "-", "of", "-", "the", "-", "art"]), ("x--y", ["x", "--", "y"]),
+            ("''hi''", ["''", "hi", "''"]), ("O'Brien", ["O'B", "rien"]), ("ab'cdE", ["ab'cd", "E"]),
+            ("1..2", ["1", ".", ".2"]), ("e\u{301}t\u{E9}", ["e", "\u{301}", "t\u{E9}"]),
+            ("john@example.com", ["john", "@", "example", ".", "com"]), ("B2B", ["B", "2", "B"]),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(EnglishG2P.subtokenize(text), expected, text)
+        }
+    }
+
+    func testTokenizerSplitsLikeSpaCy() {
+        func pieces(_ text: String) -> [String] {
+            EnglishTokenizer.tokenize(Array(text.unicodeScalars)).map { "\($0.token.text)/\($0.token.tag)" }
+        }
+        XCTAssertEqual(pieces("Mr. Smith paid $5.50, e.g. (ok)."),
+                       ["Mr./NNP", "Smith/NNP", "paid/XX", "$/$", "5.50/CD", ",/,", "e.g./XX", "(/-LRB-", "ok/UH", ")/-RRB-", "./."])
+        XCTAssertEqual(pieces("\"I don't know,\" she said."),
+                       ["\"/``", "I/PRP", "don't/MD", "know/VB", ",/,", "\"/''", "she/PRP", "said/VBZ", "./."])
+        XCTAssertEqual(pieces("a well-known 50% -- etc."),
+                       ["a/DT", "well/NN", "-/HYPH", "known/XX", "50/CD", "%/NN", "--/:", "etc/XX", "./."])
+        XCTAssertEqual(pieces("john@example.com U.S.A. NASA."), ["john@example.com/ADD", "U.S.A./NNP", "NASA/NNP", "./."])
+        XCTAssertEqual(pieces("5km 10:30 1990s"), ["5/CD", "km/NN", "10:30/XX", "1990s/XX"])
+    }
+
+    func testMarkupFeatures() throws {
+        let g2p = try makeG2P(british: false)
+        XCTAssertEqual(try g2p.phonemize("[Misaki](/misˈɑki/) is a G2P engine"), try "misˈɑki " + g2p.phonemize("is a G2P engine"))
+        XCTAssertEqual(try g2p.phonemize("[New York](/nˈu jˈɔɹk/)."), "nˈu jˈɔɹk.")
+        let preprocessed = EnglishG2P.preprocess("  [a](-1) b [c](#n#) [x](?)")
+        XCTAssertEqual(EnglishTokenizer.string(preprocessed.scalars), "a b c x")
+        XCTAssertEqual(preprocessed.features.map { $0.feature }, [.stress(-1), .numberFlags("n")])
+    }
+}
