@@ -29,6 +29,7 @@ extension EnglishLexicon {
     /// Loads one lexicon file and grows it. `vocabulary`, when given, is the phoneme set every
     /// pronunciation must stay inside (misaki asserts this for its gold files).
     static func loadDictionary(path: String, vocabulary: Set<Character>?) throws -> [String: Entry] {
+        let vocabulary = vocabulary.map(ScalarSet.init)
         let bytes = try readFile(path)
         var parser = JSONParser()
         parser.maxValues = maxValuesPerFile
@@ -77,13 +78,13 @@ extension EnglishLexicon {
         }
     }
 
-    private static func checkVocabulary(_ entry: Entry, _ vocabulary: Set<Character>, word: String, path: String) throws {
+    private static func checkVocabulary(_ entry: Entry, _ vocabulary: ScalarSet, word: String, path: String) throws {
         let pronunciations: [String]
         switch entry {
         case .phonemes(let phonemes): pronunciations = [phonemes]
         case .byTag(let byTag): pronunciations = byTag.values.compactMap { $0 }
         }
-        for phonemes in pronunciations where !phonemes.allSatisfy(vocabulary.contains) {
+        for phonemes in pronunciations where !phonemes.unicodeScalars.allSatisfy(vocabulary.contains) {
             throw TextError.lexicon("lexicon \(path): \"\(word)\" -> \"\(phonemes)\" has a phoneme Kokoro does not know")
         }
     }
@@ -95,19 +96,60 @@ extension EnglishLexicon {
     static func growDictionary(_ entries: [(word: String, entry: Entry)]) -> [String: Entry] {
         var dictionary: [String: Entry] = [:]
         dictionary.reserveCapacity(entries.count * 2)
-        for (word, entry) in entries where PythonString.count(word) >= 2 {
-            let lower = PythonString.lower(word)
-            if PythonString.equal(word, lower) {
-                let capitalized = PythonString.capitalize(word)
-                if !PythonString.equal(word, capitalized) { dictionary[capitalized] = entry }
-            } else if PythonString.equal(word, PythonString.capitalize(lower)) {
-                dictionary[lower] = entry
-            }
+        for (word, entry) in entries {
+            if let variant = caseVariant(word) { dictionary[variant] = entry }
         }
         for (word, entry) in entries {
             dictionary[word] = entry
         }
         return dictionary
+    }
+
+    /// A set of BMP code points as a bit table: the vocabulary check reads every phoneme of every
+    /// entry (about 1.5 million), where Set<Character> lookups cost more than parsing the file.
+    struct ScalarSet {
+        private var bits = [UInt64](repeating: 0, count: 0x10000 / 64)
+
+        init(_ characters: Set<Character>) {
+            for scalar in characters.flatMap(\.unicodeScalars) where scalar.value < 0x10000 {
+                bits[Int(scalar.value >> 6)] |= 1 << UInt64(scalar.value & 63)
+            }
+        }
+
+        func contains(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.value < 0x10000 && bits[Int(scalar.value >> 6)] & (1 << UInt64(scalar.value & 63)) != 0
+        }
+    }
+
+    /// The form grow_dictionary adds for `word`, if any: "hello" -> "Hello", "London" -> "london".
+    static func caseVariant(_ word: String) -> String? {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiCaseVariant(word) }
+        guard PythonString.count(word) >= 2 else { return nil }
+        let lower = PythonString.lower(word)
+        if PythonString.equal(word, lower) {
+            let capitalized = PythonString.capitalize(word)
+            return PythonString.equal(word, capitalized) ? nil : capitalized
+        }
+        return PythonString.equal(word, PythonString.capitalize(lower)) ? lower : nil
+    }
+
+    /// caseVariant for ASCII words (every word in misaki's files), on bytes.
+    private static func asciiCaseVariant(_ word: String) -> String? {
+        let bytes = word.utf8
+        guard bytes.count >= 2, let first = bytes.first else { return nil }
+        let restIsLower = !bytes.dropFirst().contains { $0 >= 0x41 && $0 <= 0x5A }
+        guard restIsLower else { return nil }  // "McDonald", "NASA": no variant
+        let flipped: UInt8
+        switch first {
+        case 0x61...0x7A: flipped = first - 0x20  // "hello" -> "Hello"
+        case 0x41...0x5A: flipped = first + 0x20  // "London" -> "london"
+        default: return nil                       // "'em": capitalising changes nothing
+        }
+        return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            buffer[0] = flipped
+            _ = buffer.suffix(from: 1).initialize(from: bytes.dropFirst())
+            return bytes.count
+        }
     }
 
     /// The whole file, read with stdio (no Foundation in library targets).

@@ -131,8 +131,7 @@ private struct SpokenNumber {
     /// "n" flag glues it to the previous word as "ən"; the "a" flag reads a leading "one" as "ə"
     /// ("a hundred").
     mutating func extend(words: String, first: Bool = true) {
-        let split = words.unicodeScalars.split(omittingEmptySubsequences: false) { !("a"..."z").contains($0) }
-            .map { String(String.UnicodeScalarView($0)) }
+        let split = Self.splitOnNonLetterRuns(words)
         for (index, word) in split.enumerated() {
             if word != "and" || numFlags.contains("&") {
                 if first && index == 0 && split.count > 1 && word == "one" && numFlags.contains("a") {
@@ -144,6 +143,26 @@ private struct SpokenNumber {
                 pieces[last].phonemes += "ən"
             }
         }
+    }
+
+    /// `re.split(r'[^a-z]+', words)`: a run of other characters (", " in "twelve thousand, three")
+    /// separates once; a run at either end leaves an empty word there, as in Python.
+    static func splitOnNonLetterRuns(_ words: String) -> [String] {
+        var pieces: [String] = []
+        var current = String.UnicodeScalarView()
+        var inSeparator = false
+        for scalar in words.unicodeScalars {
+            if ("a"..."z").contains(scalar) {
+                current.append(scalar)
+                inSeparator = false
+            } else if !inSeparator {
+                pieces.append(String(current))
+                current = String.UnicodeScalarView()
+                inSeparator = true
+            }
+        }
+        pieces.append(String(current))
+        return pieces
     }
 
     /// extend_num(num, first) with escape=False: the integer `digits` spelled by num2words.
