@@ -33,8 +33,9 @@ extension PythonString {
     static func asciiDigits(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
+            // A digit's numeric value is 0...9; checked rather than trusted, and without libm.
             if isDigit(scalar), let value = scalar.properties.numericValue, value >= 0, value <= 9,
-               value == value.rounded(), let ascii = Unicode.Scalar(0x30 + UInt32(value)) {
+               Double(Int(value)) == value, let ascii = Unicode.Scalar(0x30 + UInt32(Int(value))) {
                 result.append(ascii)
             } else {
                 result.append(scalar)
