@@ -80,6 +80,42 @@ final class InstanceNormTests: XCTestCase {
         try run(channels: 4, positions: 4099, offset: 300, inPlace: true, seed: 140)
     }
 
+    /// Bucketed recordings: rows `stride` apart, valid = 7 F + 3 read from a buffer at run time.
+    /// The tail holds NaN and huge values; statistics must ignore it and the output tail be zeros.
+    func testValidLengthReadAtRunTime() throws {
+        let device = try SharedDevice.get()
+        for (channels, stride, frames, inPlace) in [(5, 300, 37, false), (3, 1300, 13, true), (2, 80, 9, false)] {
+            let valid = 7 * frames + 3
+            let compact = randomFloats(channels * valid, seed: UInt64(150 + stride), range: -2...3)
+            var padded = [Float](repeating: .nan, count: channels * stride)
+            for c in 0..<channels {
+                for l in 0..<valid { padded[c * stride + l] = compact[c * valid + l] }
+                if valid < stride { padded[c * stride + valid] = 1e30 }
+            }
+            let weight = randomFloats(channels, seed: 161, range: 0.5...1.5), bias = randomFloats(channels, seed: 162)
+            let style = randomFloats(2 * channels, seed: 163)
+            let input = try DeviceBuffer(device: device, floats: padded)
+            let output = inPlace ? input : try DeviceBuffer(device: device, floats: [Float](repeating: 5, count: padded.count))
+            let lengths = try DeviceBuffer(device: device, uints: [UInt32(frames)])
+            _ = try record(device) { s in
+                try s.instanceNormAdaIN(input: input, normWeight: try DeviceBuffer(device: device, floats: weight),
+                                        normBias: try DeviceBuffer(device: device, floats: bias),
+                                        styleAffine: try DeviceBuffer(device: device, floats: style), output: output,
+                                        channels: channels, positions: stride,
+                                        valid: RuntimeLength(buffer: lengths, scale: 7, offset: 3, minimumFrames: 1),
+                                        activation: .leakyReLU(negativeSlope: 0.2))
+            }
+            let expected = reference(compact, channels: channels, positions: valid, weight: weight, bias: bias, style: style, slope: 0.2)
+            let y = try output.downloadFloats(count: padded.count)
+            let head = (0..<channels).flatMap { c in y[(c * stride)..<(c * stride + valid)] }
+            let error = worstError(head, expected)
+            XCTAssert(error <= 2e-6, "instance norm \(channels) x \(valid) of \(stride): worst error \(error)")
+            let tail = (0..<channels).flatMap { c in y[(c * stride + valid)..<((c + 1) * stride)] }
+            XCTAssert(tail.allSatisfy { $0 == 0 }, "the tail past the valid length must be zeros")
+            print("instance norm \(channels) x \(valid) valid of \(stride)\(inPlace ? " in place" : ""): worst error \(error)")
+        }
+    }
+
     func testRejectsEmptyAndShortBuffers() throws {
         let device = try SharedDevice.get()
         let small = try DeviceBuffer(device: device, floats: [Float](repeating: 0, count: 8))

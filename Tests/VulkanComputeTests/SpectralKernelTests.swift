@@ -115,6 +115,41 @@ final class SpectralKernelTests: XCTestCase {
         }
     }
 
+    /// Bucketed recordings: the buffer holds 600 B samples, only 600 F (read at run time) are the
+    /// signal; the rest is NaN. The result must be the STFT of the 600 F samples (its right-edge
+    /// reflection included), frames past 120 F + 1 zeros.
+    func testSTFTValidSamplesReadAtRunTime() throws {
+        let device = try SharedDevice.get()
+        let bucket = 8, frames = 5, nFFT = 20, hop = 5
+        let samples = 600 * bucket, valid = 600 * frames
+        let x = randomFloats(valid, seed: 540)
+        let bins = STFTLayout.bins(nFFT: nFFT), outFrames = STFTLayout.frames(samples: samples, hop: hop)
+        let validFrames = valid / hop + 1
+        let out = try DeviceBuffer(device: device, floats: [Float](repeating: 7, count: 2 * bins * outFrames))
+        let lengths = try DeviceBuffer(device: device, uints: [UInt32(frames)])
+        _ = try record(device) {
+            try $0.stft(signal: try DeviceBuffer(device: device, floats: x + [Float](repeating: .nan, count: samples - valid)), samples: samples,
+                        validSamples: RuntimeLength(buffer: lengths, scale: 600, minimumFrames: 1), nFFT: nFFT, hop: hop, output: out)
+        }
+        let y = try out.downloadFloats(count: 2 * bins * outFrames)
+        let (re, im, scale) = stftReference(x, nFFT: nFFT, hop: hop)
+        var worst = 0.0
+        for k in 0..<bins {
+            for f in 0..<validFrames {
+                let magnitude = (re[k][f] * re[k][f] + im[k][f] * im[k][f]).squareRoot()
+                var delta = abs(Double(y[(bins + k) * outFrames + f]) - atan2(im[k][f], re[k][f]))
+                delta = min(delta, 2 * Double.pi - delta)
+                let error = max(abs(Double(y[k * outFrames + f]) - magnitude), delta * magnitude) / scale[f]
+                if !(error <= worst) { worst = error }
+            }
+            for f in validFrames..<outFrames {
+                XCTAssert(y[k * outFrames + f] == 0 && y[(bins + k) * outFrames + f] == 0, "frame \(f) past the valid end must be zero")
+            }
+        }
+        XCTAssert(worst <= 1e-5, "stft of \(valid) valid samples in \(samples): worst error \(worst) of scale")
+        print("stft \(valid) valid samples of \(samples): worst error \(worst) of scale")
+    }
+
     func testSTFTRejectsBadArguments() throws {
         let device = try SharedDevice.get()
         let a = try DeviceBuffer(device: device, floats: [Float](repeating: 0, count: 64))
@@ -185,6 +220,29 @@ final class SpectralKernelTests: XCTestCase {
             let worst = zip(actual, zip(expected, scale)).map { abs(Double($0) - $1.0) / $1.1 }.max() ?? 0
             print("istft \(frames) frames n_fft \(nFFT) hop \(hop): worst error \(worst) of scale")
         }
+    }
+
+    /// Bucketed recordings: [2 bins, 120 B + 1] columns of which 120 F + 1 (read at run time) are
+    /// the spectrum, NaN after; the output must be the iSTFT of those (same last samples and window
+    /// envelope as an unpadded run), zeros past 600 F.
+    func testISTFTValidFramesReadAtRunTime() throws {
+        let device = try SharedDevice.get()
+        let bucket = 8, f = 5, nFFT = 20, hop = 5, bins = 11
+        let frames = 120 * bucket + 1, valid = 120 * f + 1
+        let compact = randomFloats(bins * valid, seed: 910, range: -3...1) + randomFloats(bins * valid, seed: 911, range: -4...4)
+        var padded = [Float](repeating: .nan, count: 2 * bins * frames)
+        for row in 0..<(2 * bins) { for l in 0..<valid { padded[row * frames + l] = compact[row * valid + l] } }
+        let samples = STFTLayout.samples(frames: frames, nFFT: nFFT, hop: hop), validSamples = 600 * f
+        let out = try DeviceBuffer(device: device, floats: [Float](repeating: 7, count: samples))
+        let lengths = try DeviceBuffer(device: device, uints: [UInt32(f)])
+        _ = try record(device) {
+            try $0.istft(logMagnitudeAndPhase: try DeviceBuffer(device: device, floats: padded), frames: frames,
+                         validFrames: RuntimeLength(buffer: lengths, scale: 120, offset: 1, minimumFrames: 1), output: out)
+        }
+        let y = try out.downloadFloats(count: samples)
+        let (expected, scale) = istftReference(compact, frames: valid, nFFT: nFFT, hop: hop)
+        assertClose(Array(y[..<validSamples]), expected, scale: scale, "istft \(valid) valid frames of \(frames)")
+        XCTAssert(y[validSamples...].allSatisfy { $0 == 0 }, "samples past the valid end must be zeros")
     }
 
     /// Past 65535 workgroups along x (over 4M samples) the grid wraps into y; a limit of 5 columns

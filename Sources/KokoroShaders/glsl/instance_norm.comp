@@ -6,6 +6,13 @@
 // gamma and beta are the two halves of fc(style): binding 3 holds [2 * channels] = (gamma, beta).
 // The statistics run over the whole utterance (why chunked synthesis differs from one pass).
 //
+// Valid length (bucketed recordings): rows are `positions` apart, but only the first
+//   valid = valid_scale * lengths[0] + valid_offset   (valid_scale 0: valid = valid_offset)
+// columns hold the utterance; lengths[0] is the frame count F written per call into a small buffer,
+// so a command buffer recorded once for a bucket of frames serves every F in it. Statistics run
+// over the valid columns only and the tail [valid, positions) is written as zeros, which is the
+// zero padding the next convolution must see past the end (snake and LeakyReLU keep 0 at 0).
+//
 // One workgroup per channel: the generator normalises 128..256 channels over up to millions of
 // positions, far beyond what one invocation may loop over on lavapipe (65535 iterations, see
 // common.glsl). Each invocation accumulates a strided partial sum (UNROLL positions per loop
@@ -24,6 +31,7 @@ layout(std430, binding = 1) readonly buffer NormWeight { float norm_weight[]; };
 layout(std430, binding = 2) readonly buffer NormBias { float norm_bias[]; };
 layout(std430, binding = 3) readonly buffer Style { float style_affine[]; };  // [gamma | beta]
 layout(std430, binding = 4) buffer Output { float y[]; };  // may alias x
+layout(std430, binding = 5) readonly buffer Lengths { uint lengths[]; };  // [0]: F (read only when valid_scale > 0)
 
 layout(push_constant) uniform InstanceNormParams {
     uint channels;
@@ -31,6 +39,8 @@ layout(push_constant) uniform InstanceNormParams {
     uint activation;
     float activation_parameter;
     float eps;
+    uint valid_scale;
+    uint valid_offset;
 } p;
 
 shared float partial[WIDTH];
@@ -54,8 +64,9 @@ const uint UNROLL = 4u;
 void main() {
     uint c = gl_WorkGroupID.x;
     uint lid = gl_LocalInvocationID.x;
-    uint n = p.positions;
-    uint base = c * n;
+    uint stride = p.positions;
+    uint n = min(p.valid_scale == 0u ? p.valid_offset : p.valid_scale * lengths[0] + p.valid_offset, stride);
+    uint base = c * stride;
     uint step = UNROLL * WIDTH;
 
     // Values are taken relative to the channel's first value (pivot), and the mean is kept as
@@ -98,5 +109,12 @@ void main() {
             y[base + l + 2u * WIDTH] = apply_activation(p.activation, fma(x[base + l + 2u * WIDTH] - pivot - offset, scale, shift), p.activation_parameter);
         if (l + 3u * WIDTH < n)
             y[base + l + 3u * WIDTH] = apply_activation(p.activation, fma(x[base + l + 3u * WIDTH] - pivot - offset, scale, shift), p.activation_parameter);
+    }
+    // The padded tail of a bucketed recording (empty otherwise).
+    for (uint l = n + lid; l < stride; l += step) {
+        y[base + l] = 0.0;
+        if (l + WIDTH < stride) y[base + l + WIDTH] = 0.0;
+        if (l + 2u * WIDTH < stride) y[base + l + 2u * WIDTH] = 0.0;
+        if (l + 3u * WIDTH < stride) y[base + l + 3u * WIDTH] = 0.0;
     }
 }

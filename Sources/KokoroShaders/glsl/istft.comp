@@ -11,6 +11,10 @@
 // is windowed and overlap-added, divided by the overlap-added squared window, and n_fft / 2
 // samples are trimmed at each end:
 //   y[j] = sum_f w[n] s_f[n] / sum_f w[n]^2,  n = j + n_fft / 2 - f hop, over 0 <= n < n_fft.
+// Valid length (bucketed recordings): only the first
+//   valid = valid_scale * lengths[0] + valid_offset   (valid_scale 0: valid = valid_offset)
+// of the `frames` columns hold the utterance; later frames are ignored, so the last samples and
+// their window envelope are those of an unpadded run. Samples past hop (valid - 1) are zeros.
 // One invocation per output sample: it recomputes s_f[n] for its ceil(n_fft / hop) frames.
 // (The kokoro-onnx export's inverse STFT divides by a one-frame window sum instead: not this.)
 #extension GL_GOOGLE_include_directive : require
@@ -20,6 +24,7 @@ layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) writeonly buffer Output { float y[]; };
+layout(std430, binding = 2) readonly buffer Lengths { uint lengths[]; };  // [0]: F (read only when valid_scale > 0)
 
 // Mirrored by IstftPushConstants in VulkanCompute/Kernels/Spectral.swift.
 layout(push_constant) uniform IstftParams {
@@ -28,6 +33,8 @@ layout(push_constant) uniform IstftParams {
     uint hop;
     uint frames;
     uint bins;
+    uint valid_scale;
+    uint valid_offset;
 } p;
 
 // Bin k of frame f: exp(log magnitude) at angle sin(raw phase).
@@ -44,7 +51,9 @@ void main() {
     if (j >= p.samples) return;
     uint t = j + p.n_fft / 2u;                                     // position in the padded signal
     uint f_first = t >= p.n_fft ? (t - p.n_fft) / p.hop + 1u : 0u;  // t - f hop < n_fft
-    uint f_last = min(t / p.hop, p.frames - 1u);                    // t - f hop >= 0
+    uint valid = min(p.valid_scale == 0u ? p.valid_offset : p.valid_scale * lengths[0] + p.valid_offset, p.frames);
+    if (j >= p.hop * (valid - 1u) + (p.n_fft & 1u)) { y[j] = 0.0; return; }
+    uint f_last = min(t / p.hop, valid - 1u);                       // t - f hop >= 0
     bool even = (p.n_fft & 1u) == 0u;
     uint paired = (p.n_fft - 1u) / 2u;   // bins 1 ..< paired + 1 stand for themselves and their conjugate
     float sum = 0.0, envelope = 0.0;

@@ -29,6 +29,7 @@ struct InstanceNormPushConstants {
     var channels, positions, activation: UInt32
     var activationParameter: Float
     var eps: Float
+    var valid: ValidLengthConstants
 }
 
 extension CommandStream {
@@ -78,8 +79,10 @@ extension CommandStream {
     /// Records AdaIN over a channel-major [channels, positions] tensor (see instance_norm.comp):
     /// y = activation((1 + gamma) · (InstanceNorm(x) · normWeight + normBias) + beta).
     /// `styleAffine` holds fc(style) = [gamma | beta]. `output` may be `input`.
+    /// With `valid`, rows are `positions` apart but only the first `valid` (read at run time) are
+    /// normalised; the rest of each output row is set to zero.
     public func instanceNormAdaIN(input: DeviceBuffer, normWeight: DeviceBuffer, normBias: DeviceBuffer, styleAffine: DeviceBuffer,
-                                  output: DeviceBuffer, channels: Int, positions: Int, eps: Float = 1e-5,
+                                  output: DeviceBuffer, channels: Int, positions: Int, valid: RuntimeLength? = nil, eps: Float = 1e-5,
                                   activation: Activation = .none, label: String? = nil) throws {
         guard channels > 0, positions > 0, channels <= Int(Int32.max) / positions else {
             throw VulkanError.invalidArgument("instance norm over \(channels) x \(positions)")
@@ -91,13 +94,14 @@ extension CommandStream {
         try requireFloats(styleAffine, 2 * channels, "AdaIN gamma|beta")
         // One workgroup per channel; its size must be a power of two (tree reduction).
         let width = Self.reductionWorkgroupWidth(device)
-        let kernel = try device.kernel("instance_norm", bindings: 5, pushConstantBytes: MemoryLayout<InstanceNormPushConstants>.size,
+        let kernel = try device.kernel("instance_norm", bindings: 6, pushConstantBytes: MemoryLayout<InstanceNormPushConstants>.size,
                                        specialization: [UInt32(width)])
         let inPlace = input === output
         try dispatch(kernel, bindings: [inPlace ? .readWrite(input) : .read(input), .read(normWeight), .read(normBias), .read(styleAffine),
-                                        inPlace ? .readWrite(output) : .write(output)],
+                                        inPlace ? .readWrite(output) : .write(output), .read(valid?.buffer ?? normWeight)],
                      pushConstants: InstanceNormPushConstants(channels: UInt32(channels), positions: UInt32(positions),
-                                                              activation: activation.code, activationParameter: activation.parameter, eps: eps),
+                                                              activation: activation.code, activationParameter: activation.parameter, eps: eps,
+                                                              valid: ValidLengthConstants(valid, static: positions)),
                      groups: (try workgroupCount(channels, "instance norm"), 1, 1), label: label)
     }
 

@@ -44,16 +44,19 @@ public enum STFTLayout {
 }
 
 /// Mirror `StftParams` (stft.comp) and `IstftParams` (istft.comp).
-struct StftPushConstants { var samples, nFFT, hop, frames, bins: UInt32 }
-struct IstftPushConstants { var samples, nFFT, hop, frames, bins: UInt32 }
+struct StftPushConstants { var samples, nFFT, hop, frames, bins: UInt32; var valid: ValidLengthConstants }
+struct IstftPushConstants { var samples, nFFT, hop, frames, bins: UInt32; var valid: ValidLengthConstants }
 
 extension CommandStream {
     /// Records the magnitude and phase of torch.stft(signal, nFFT, hop, window = hann_window(nFFT,
     /// periodic=True), center=True, pad_mode='reflect') (Kokoro's TorchSTFT.transform): `output` is
     /// [2 bins, frames] channel-major, bins magnitude rows then bins phase rows (atan2(im, re), +pi
     /// on the negative real axis as in PyTorch). Needs samples > nFFT / 2 (the reflection pad).
-    public func stft(signal: DeviceBuffer, samples: Int, nFFT: Int = 20, hop: Int = 5, output: DeviceBuffer,
-                     label: String? = nil) throws {
+    /// With `validSamples` (read at run time, at most `samples`), `samples` sizes the buffers and
+    /// only the first `validSamples` are the signal: the output is the STFT of those, its frames
+    /// past validSamples / hop + 1 zeros.
+    public func stft(signal: DeviceBuffer, samples: Int, validSamples: RuntimeLength? = nil, nFFT: Int = 20, hop: Int = 5,
+                     output: DeviceBuffer, label: String? = nil) throws {
         try STFTLayout.validate(nFFT: nFFT, hop: hop, "stft")
         guard samples > nFFT / 2, samples <= Int(Int32.max) / 4 else {
             throw VulkanError.invalidArgument("stft of \(samples) samples: the reflection pad needs more than n_fft / 2 = \(nFFT / 2)")
@@ -61,10 +64,14 @@ extension CommandStream {
         let bins = STFTLayout.bins(nFFT: nFFT), frames = STFTLayout.frames(samples: samples, hop: hop)
         try requireFloats(signal, samples, "stft signal")
         try requireFloats(output, 2 * bins * frames, "stft output")
-        let kernel = try device.kernel("stft", bindings: 2, pushConstantBytes: MemoryLayout<StftPushConstants>.size)
-        try dispatch(kernel, bindings: [.read(signal), .write(output)],
+        if let validSamples, validSamples.minimum <= nFFT / 2 {
+            throw VulkanError.invalidArgument("stft of as few as \(validSamples.minimum) valid samples: the reflection pad needs more than \(nFFT / 2)")
+        }
+        let kernel = try device.kernel("stft", bindings: 3, pushConstantBytes: MemoryLayout<StftPushConstants>.size)
+        try dispatch(kernel, bindings: [.read(signal), .write(output), .read(validSamples?.buffer ?? signal)],
                      pushConstants: StftPushConstants(samples: UInt32(samples), nFFT: UInt32(nFFT), hop: UInt32(hop),
-                                                      frames: UInt32(frames), bins: UInt32(bins)),
+                                                      frames: UInt32(frames), bins: UInt32(bins),
+                                                      valid: ValidLengthConstants(validSamples, static: samples)),
                      groups: (try workgroupCount(ceilDiv(frames, 64), "stft"), try workgroupCount(bins, "stft"), 1), label: label)
     }
 
@@ -72,15 +79,18 @@ extension CommandStream {
     /// then torch.istft(spec, nFFT, hop, window = hann_window(nFFT, periodic=True), center=True) into
     /// `output` [hop (frames - 1)] (see `STFTLayout.samples`). `input` is the conv_post output [2 bins, frames]. This is
     /// torch.istft, not the kokoro-onnx export's variant (which is 1.5x louder).
-    public func istft(logMagnitudeAndPhase input: DeviceBuffer, frames: Int, nFFT: Int = 20, hop: Int = 5, output: DeviceBuffer,
-                      label: String? = nil) throws {
-        try istft(logMagnitudeAndPhase: input, frames: frames, nFFT: nFFT, hop: hop, output: output, maxColumns: 65_535, label: label)
+    /// With `validFrames` (read at run time, at most `frames`), `frames` sizes the buffers and only
+    /// the first `validFrames` columns are used: the output is their inverse STFT, zeros after it.
+    public func istft(logMagnitudeAndPhase input: DeviceBuffer, frames: Int, validFrames: RuntimeLength? = nil, nFFT: Int = 20,
+                      hop: Int = 5, output: DeviceBuffer, label: String? = nil) throws {
+        try istft(logMagnitudeAndPhase: input, frames: frames, validFrames: validFrames, nFFT: nFFT, hop: hop, output: output,
+                  maxColumns: 65_535, label: label)
     }
 
     /// `maxColumns`: workgroups along x before the grid wraps into y (65535, the limit every
     /// device guarantees; tests lower it to exercise the wrap without a 4M-sample signal).
-    func istft(logMagnitudeAndPhase input: DeviceBuffer, frames: Int, nFFT: Int, hop: Int, output: DeviceBuffer, maxColumns: Int,
-               label: String?) throws {
+    func istft(logMagnitudeAndPhase input: DeviceBuffer, frames: Int, validFrames: RuntimeLength? = nil, nFFT: Int, hop: Int,
+               output: DeviceBuffer, maxColumns: Int, label: String?) throws {
         try STFTLayout.validate(nFFT: nFFT, hop: hop, "istft")
         let bins = STFTLayout.bins(nFFT: nFFT)
         guard frames >= 1, frames <= Int(Int32.max) / (4 * max(bins, hop)) else {
@@ -90,15 +100,18 @@ extension CommandStream {
         try requireFloats(input, 2 * bins * frames, "istft input")
         try requireFloats(output, samples, "istft output")
         if samples == 0 { return }
-        let envelope = STFTLayout.smallestWindowEnvelope(nFFT: nFFT, hop: hop, frames: frames)
+        // NOLA of the shortest valid length checks every valid length: the envelope's edges do not
+        // depend on the frame count once it is past a few frames, and its interior is periodic.
+        let envelope = STFTLayout.smallestWindowEnvelope(nFFT: nFFT, hop: hop, frames: min(validFrames?.minimum ?? frames, frames))
         guard envelope > 1e-11 else {
             throw VulkanError.invalidArgument("istft: n_fft \(nFFT), hop \(hop): the window overlap-add is \(envelope) somewhere (NOLA fails)")
         }
         let groups = ceilDiv(samples, 64), columns = min(groups, maxColumns)   // 64 samples per workgroup
-        let kernel = try device.kernel("istft", bindings: 2, pushConstantBytes: MemoryLayout<IstftPushConstants>.size)
-        try dispatch(kernel, bindings: [.read(input), .write(output)],
+        let kernel = try device.kernel("istft", bindings: 3, pushConstantBytes: MemoryLayout<IstftPushConstants>.size)
+        try dispatch(kernel, bindings: [.read(input), .write(output), .read(validFrames?.buffer ?? input)],
                      pushConstants: IstftPushConstants(samples: UInt32(samples), nFFT: UInt32(nFFT), hop: UInt32(hop),
-                                                       frames: UInt32(frames), bins: UInt32(bins)),
+                                                       frames: UInt32(frames), bins: UInt32(bins),
+                                                       valid: ValidLengthConstants(validFrames, static: frames)),
                      groups: (UInt32(columns), try workgroupCount(ceilDiv(groups, columns), "istft"), 1), label: label)
     }
 }

@@ -29,6 +29,11 @@ public struct BufferBinding {
 /// written since the last barrier, or writes one read since then (per buffer, not per range).
 /// Independent dispatches therefore run back to back. With `timestamps`, the GPU time of each
 /// recorded command is measured with a query pool and reported by `timings` after the submit.
+///
+/// A `reusable` stream is recorded once, closed with `finish()`, and then submitted any number of
+/// times right after another stream (`submitAndWait(then:)`): it holds pre-recorded work whose
+/// per-call values come from buffers (see `RuntimeLength`). It starts with a full barrier, as its
+/// first commands read what the stream before it wrote.
 public final class CommandStream {
     public let device: ComputeDevice
     let commandBuffer: VkCommandBuffer
@@ -38,6 +43,9 @@ public final class CommandStream {
     /// Buffers used by recorded commands, kept alive until the stream is submitted.
     private var retained: [DeviceBuffer] = []
     private var isRecording = true
+    public let isReusable: Bool
+    /// A reusable stream after `finish()`: ready to follow other streams.
+    public private(set) var isFinished = false
     /// KOKORO_DEBUG_ALL_BARRIERS=1 puts a barrier before every command: a debugging aid that
     /// tells a missing-barrier bug (results change) from a kernel bug (they do not).
     private let barrierAfterEveryCommand = getenv("KOKORO_DEBUG_ALL_BARRIERS") != nil
@@ -50,8 +58,9 @@ public final class CommandStream {
     /// (label, seconds of GPU time) per recorded command, filled by `submitAndWait` when timed.
     public private(set) var timings: [(label: String, seconds: Double)] = []
 
-    public init(device: ComputeDevice, timestamps: Bool = false, maxTimedCommands: Int = 4096) throws {
+    public init(device: ComputeDevice, timestamps: Bool = false, maxTimedCommands: Int = 4096, reusable: Bool = false) throws {
         self.device = device
+        isReusable = reusable
         let f = device.functions
         var allocation = VkCommandBufferAllocateInfo()
         allocation.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO
@@ -73,7 +82,7 @@ public final class CommandStream {
         }
         fence = createdFence
 
-        if timestamps && device.capabilities.supportsTimestamps {
+        if timestamps && !reusable && device.capabilities.supportsTimestamps {
             queryCapacity = UInt32(maxTimedCommands + 1)
             var queryInfo = VkQueryPoolCreateInfo()
             queryInfo.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
@@ -88,8 +97,9 @@ public final class CommandStream {
 
         var begin = VkCommandBufferBeginInfo()
         begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
-        begin.flags = VkCommandBufferUsageFlags(VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue)
+        begin.flags = reusable ? 0 : VkCommandBufferUsageFlags(VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue)
         try check(f.vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
+        if reusable { recordFullBarrier() }
         if let queryPool {
             f.vkCmdResetQueryPool(commandBuffer, queryPool, 0, queryCapacity)
             f.vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queryPool, 0)
@@ -184,25 +194,72 @@ public final class CommandStream {
         markTimestamp("fill")
     }
 
+    /// Records copying `rows` rows of `rowBytes` bytes from `source` (rows `sourceStride` bytes
+    /// apart) to `destination` (rows `destinationStride` bytes apart): a change of row stride, e.g.
+    /// [C, F] into the [C, B] layout of a bucketed recording. One command, `rows` regions.
+    public func copyRows(from source: DeviceBuffer, to destination: DeviceBuffer, rows: Int, rowBytes: Int,
+                         sourceStride: Int, destinationStride: Int) {
+        guard rows > 0, rowBytes > 0 else { return }
+        precondition((rows - 1) * sourceStride + rowBytes <= source.byteCount
+                     && (rows - 1) * destinationStride + rowBytes <= destination.byteCount, "copy rows outside a buffer")
+        barrierIfNeeded(reads: [source], writes: [destination])
+        var regions = (0..<rows).map { row in
+            VkBufferCopy(srcOffset: VkDeviceSize(row * sourceStride), dstOffset: VkDeviceSize(row * destinationStride),
+                         size: VkDeviceSize(rowBytes))
+        }
+        device.functions.vkCmdCopyBuffer(commandBuffer, source.handle, destination.handle, UInt32(rows), &regions)
+        retained.append(contentsOf: [source, destination])
+        markTimestamp("copy")
+    }
+
+    /// Records writing a few `words` at the start of `buffer` (one 4-byte fill each): per-call
+    /// values for a reusable stream that follows, ordered with the rest of this stream.
+    public func update(_ buffer: DeviceBuffer, words: [UInt32]) {
+        precondition(!words.isEmpty && words.count <= 64 && words.count * 4 <= buffer.byteCount, "update outside a buffer")
+        barrierIfNeeded(reads: [], writes: [buffer])
+        for (index, word) in words.enumerated() {
+            device.functions.vkCmdFillBuffer(commandBuffer, buffer.handle, VkDeviceSize(4 * index), 4, word)
+        }
+        retained.append(buffer)
+        markTimestamp("update")
+    }
+
+    /// Ends the recording of a reusable stream; it can then follow others any number of times.
+    public func finish() throws {
+        guard isReusable else { throw VulkanError.invalidArgument("finish() is for reusable streams; submit this one") }
+        try requireRecording()
+        isRecording = false
+        try end()
+        isFinished = true
+    }
+
     /// Ends recording, submits, and waits for completion. A stream is submitted once.
     public func submitAndWait(timeoutNanoseconds: UInt64 = 600_000_000_000) throws {
+        try submitAndWait(followers: [], timeoutNanoseconds: timeoutNanoseconds)
+    }
+
+    /// Ends recording and submits this stream and then `follower` (a finished reusable stream) in
+    /// one vkQueueSubmit, and waits once for both. The follower's leading barrier orders its reads
+    /// after this stream's writes.
+    public func submitAndWait(then follower: CommandStream, timeoutNanoseconds: UInt64 = 600_000_000_000) throws {
+        guard follower.isReusable && follower.isFinished, follower !== self, follower.device === device else {
+            throw VulkanError.invalidArgument("a stream can only be followed by a finished reusable stream of the same device")
+        }
+        try submitAndWait(followers: [follower], timeoutNanoseconds: timeoutNanoseconds)
+    }
+
+    private func submitAndWait(followers: [CommandStream], timeoutNanoseconds: UInt64) throws {
+        if isReusable { throw VulkanError.invalidArgument("a reusable stream is finished and submitted after another") }
         try requireRecording()
         isRecording = false
         let f = device.functions
-        // Make every shader and transfer write visible to the host for read-back of mapped memory.
-        var toHost = VkMemoryBarrier()
-        toHost.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
-        toHost.srcAccessMask = VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
-        toHost.dstAccessMask = VkAccessFlags(VK_ACCESS_HOST_READ_BIT.rawValue)
-        f.vkCmdPipelineBarrier(commandBuffer, Self.deviceStages, VkPipelineStageFlags(VK_PIPELINE_STAGE_HOST_BIT.rawValue),
-                               0, 1, &toHost, 0, nil, 0, nil)
-        try check(f.vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
-        var submittedBuffer: VkCommandBuffer? = commandBuffer
+        try end()
+        var submitted: [VkCommandBuffer?] = [commandBuffer] + followers.map { $0.commandBuffer }
         var submit = VkSubmitInfo()
         submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO
-        submit.commandBufferCount = 1
-        let submitResult: VkResult = withUnsafePointer(to: &submittedBuffer) { pointer in
-            submit.pCommandBuffers = pointer
+        submit.commandBufferCount = UInt32(submitted.count)
+        let submitResult: VkResult = submitted.withUnsafeMutableBufferPointer { pointer in
+            submit.pCommandBuffers = UnsafePointer(pointer.baseAddress)
             return f.vkQueueSubmit(device.queue, 1, &submit, fence)
         }
         try check(submitResult, "vkQueueSubmit")
@@ -210,6 +267,19 @@ public final class CommandStream {
         try check(f.vkWaitForFences(device.handle, 1, &waitFence, VkBool32(VK_TRUE), timeoutNanoseconds), "vkWaitForFences")
         retained.removeAll()
         try collectTimings()
+    }
+
+    /// Makes every shader and transfer write visible to the host (read-back of mapped memory), and
+    /// ends the command buffer.
+    private func end() throws {
+        let f = device.functions
+        var toHost = VkMemoryBarrier()
+        toHost.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
+        toHost.srcAccessMask = VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
+        toHost.dstAccessMask = VkAccessFlags(VK_ACCESS_HOST_READ_BIT.rawValue)
+        f.vkCmdPipelineBarrier(commandBuffer, Self.deviceStages, VkPipelineStageFlags(VK_PIPELINE_STAGE_HOST_BIT.rawValue),
+                               0, 1, &toHost, 0, nil, 0, nil)
+        try check(f.vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
     }
 
     // MARK: - Private
@@ -225,19 +295,23 @@ public final class CommandStream {
         let writeIDs = writes.map(ObjectIdentifier.init)
         let hazard = barrierAfterEveryCommand || readIDs.contains(where: writtenSinceBarrier.contains)
             || writeIDs.contains(where: { writtenSinceBarrier.contains($0) || readSinceBarrier.contains($0) })
-        if hazard {
-            var barrier = VkMemoryBarrier()
-            barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
-            barrier.srcAccessMask = VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
-            barrier.dstAccessMask = VkAccessFlags(VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue
-                | VK_ACCESS_TRANSFER_READ_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
-            device.functions.vkCmdPipelineBarrier(commandBuffer, Self.deviceStages, Self.deviceStages, 0, 1, &barrier, 0, nil, 0, nil)
-            barrierCount += 1
-            writtenSinceBarrier.removeAll(keepingCapacity: true)
-            readSinceBarrier.removeAll(keepingCapacity: true)
-        }
+        if hazard { recordFullBarrier() }
         readSinceBarrier.formUnion(readIDs)
         writtenSinceBarrier.formUnion(writeIDs)
+    }
+
+    /// Orders every earlier shader and transfer access (in submission order, so also those of a
+    /// stream submitted before this one) before every later one.
+    private func recordFullBarrier() {
+        var barrier = VkMemoryBarrier()
+        barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
+        barrier.srcAccessMask = VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
+        barrier.dstAccessMask = VkAccessFlags(VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue
+            | VK_ACCESS_TRANSFER_READ_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue)
+        device.functions.vkCmdPipelineBarrier(commandBuffer, Self.deviceStages, Self.deviceStages, 0, 1, &barrier, 0, nil, 0, nil)
+        barrierCount += 1
+        writtenSinceBarrier.removeAll(keepingCapacity: true)
+        readSinceBarrier.removeAll(keepingCapacity: true)
     }
 
     private func markTimestamp(_ label: String) {
