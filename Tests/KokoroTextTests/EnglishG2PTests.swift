@@ -164,6 +164,29 @@ final class EnglishG2PTests: XCTestCase {
         print("EnglishG2P: \(long.utf8.count)-byte word in \(String(format: "%.2f", Date().timeIntervalSince(longStart))) s")
     }
 
+    func testRandomTextNeverCrashes() throws {
+        let g2p = try makeG2P(british: false)
+        // Letters, digits, every kind of punctuation the tokenizer and SUBTOKEN_REGEX care about,
+        // markup brackets, apostrophes, currency, emoji, combining marks, RTL and control characters.
+        let alphabet = Array("aZé9 0.,;:!?-–—'’‘\"“”()[]{}$£€%&+@#/*_…\n\t2IAmtoM".unicodeScalars)
+            + ["\u{301}", "\u{5D0}", "\u{1F3B5}", "\u{200D}", "\u{0}", "\u{1B}", "\u{3B1}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            var view = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...24, using: &generator) {
+                view.append(alphabet.randomElement(using: &generator)!)
+            }
+            let text = String(view)
+            do {
+                _ = try g2p.phonemize(text)
+            } catch TextError.unpronounceable {
+                // Hebrew or Greek letters without espeak-ng: named, as intended.
+            } catch {
+                XCTFail("\(text.debugDescription): \(error)")
+            }
+        }
+    }
+
     // MARK: - Pieces
 
     func testSubtokenizeMatchesMisaki() {
