@@ -3,7 +3,7 @@
 
     .venv-asr/bin/python tools/check_intelligibility.py [TSV] [--limit 12] [--input text|phonemes]
         [--lib dist/libkokoro.so] [--model models/kokoro-v1_0.safetensors] [--voice NAME]
-        [--out out/intelligibility] [--max-wer 0.5]
+        [--language en-us] [--out out/intelligibility] [--max-wer 0.5]
 
 Each sentence goes through libkokoro's C API (the ctypes binding examples/python/kokoro.py) with
 the default voice, noise scale 0 and seed 0, either as plain text (--input text) or as misaki's
@@ -15,7 +15,9 @@ few abbreviations spelled out) and compared by word error rate.
 
 TSV: the G2P reference format of Tests/KokoroTextTests/Data (kind, text, phonemes, words; only
 `sentence` entries are used), or plain lines `text[<TAB>phonemes]`; `#` lines are comments.
-Entries without letters are skipped. Writes OUT/report.tsv and prints a table.
+Entries without letters are skipped. Writes OUT/report.tsv and prints a table. With --input text
+and a phoneme column, the report also says whether libkokoro's own G2P (kokoro_phonemize) gave
+misaki's phonemes.
 
 Exit status: 0 when every sentence has WER <= --max-wer, 1 when one is above it ("unintelligible")
 or the library fails, 2 for bad arguments or a missing file / dependency.
@@ -23,6 +25,7 @@ or the library fails, 2 for bad arguments or a missing file / dependency.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import re
@@ -233,6 +236,19 @@ def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
     return previous[-1] / len(reference)
 
 
+@dataclasses.dataclass
+class Result:
+    number: int
+    text: str
+    wer: float
+    hypothesis: str
+    audio_seconds: float
+    synthesis_seconds: float
+    reference_words: list[str]
+    hypothesis_words: list[str]
+    g2p_vs_misaki: str  # "", "same" or "differs: <libkokoro's phonemes>"
+
+
 # --- speech in, text out ---------------------------------------------------------------------
 
 def load_binding(library: str):
@@ -279,6 +295,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--model", default=os.path.join(ROOT, "models", "kokoro-v1_0.safetensors"))
     parser.add_argument("--voice", default=None, help="voice name or blend (default: the engine's)")
     parser.add_argument("--input", choices=("text", "phonemes"), default="text")
+    parser.add_argument("--language", default=None, help="language of plain text (default: en-us)")
     parser.add_argument("--out", default=os.path.join(ROOT, "out", "intelligibility"))
     parser.add_argument("--max-wer", type=float, default=0.5)
     args = parser.parse_args(argv[1:])
@@ -313,40 +330,51 @@ def main(argv: list[str]) -> int:
         print(f"device: {engine.device_name}; input: {args.input}; {len(entries)} sentence(s)", flush=True)
         for index, entry in enumerate(entries):
             spoken = entry.phonemes if args.input == "phonemes" else entry.text
+            g2p_match = ""
             start = time.monotonic()
+            reference_words = normalize(entry.text)
+            # A library error or no audio counts as unintelligible (WER 1); the rest still run.
+            audio, hypothesis, hypothesis_words, wer = [], "(no audio)", [], 1.0
             try:
+                if args.input == "text" and entry.phonemes is not None:
+                    ours = " ".join(engine.phonemize(entry.text, language=args.language))
+                    g2p_match = "same" if ours == entry.phonemes else f"differs: {ours}"
                 audio = engine.synthesize(spoken, voice=args.voice, seed=0, noise_scale=0.0,
-                                          phonemes=args.input == "phonemes")
+                                          phonemes=args.input == "phonemes", language=args.language)
             except kokoro.KokoroError as error:
-                print(f"error: sentence {index + 1} ({entry.text!r}): {error}", file=sys.stderr)
-                return 1
+                hypothesis = f"(libkokoro error: {error})"
             synthesis_seconds = time.monotonic() - start
-            samples = np.frombuffer(audio, dtype=np.float32)
-            wav_path = os.path.join(args.out, f"{index + 1:03d}.wav")
-            write_wav(wav_path, samples, KOKORO_RATE)
-            hypothesis = transcribe(whisper, resample(samples, KOKORO_RATE, WHISPER_RATE))
-            reference_words, hypothesis_words = normalize(entry.text), normalize(hypothesis)
-            wer = word_error_rate(reference_words, hypothesis_words)
-            rows.append((index + 1, entry.text, wer, hypothesis, len(samples) / KOKORO_RATE,
-                         synthesis_seconds, len(reference_words), reference_words, hypothesis_words))
+            samples = np.frombuffer(audio, dtype=np.float32) if len(audio) else np.zeros(0, np.float32)
+            if len(samples):
+                write_wav(os.path.join(args.out, f"{index + 1:03d}.wav"), samples, KOKORO_RATE)
+                hypothesis = transcribe(whisper, resample(samples, KOKORO_RATE, WHISPER_RATE))
+                hypothesis_words = normalize(hypothesis)
+                wer = word_error_rate(reference_words, hypothesis_words)
+            rows.append(Result(index + 1, entry.text, wer, hypothesis, len(samples) / KOKORO_RATE,
+                               synthesis_seconds, reference_words, hypothesis_words, g2p_match))
             print(f"{index + 1:3d}  WER {wer:5.2f}  ({synthesis_seconds:5.1f} s)  {entry.text}\n"
                   f"                               -> {hypothesis}", flush=True)
+            if g2p_match.startswith("differs"):
+                print(f"                               g2p {g2p_match} (misaki: {entry.phonemes})")
 
     with open(os.path.join(args.out, "report.tsv"), "w", encoding="utf-8") as report:
         report.write("n\tinput\twer\taudio_s\tsynthesis_s\ttext\thypothesis\tnormalized_text\t"
-                     "normalized_hypothesis\n")
-        for n, text, wer, hypothesis, audio_s, synth_s, _, ref_words, hyp_words in rows:
-            report.write(f"{n}\t{args.input}\t{wer:.3f}\t{audio_s:.2f}\t{synth_s:.1f}\t{clean_cell(text)}\t"
-                         f"{clean_cell(hypothesis)}\t{' '.join(ref_words)}\t{' '.join(hyp_words)}\n")
+                     "normalized_hypothesis\tg2p_vs_misaki\n")
+        for row in rows:
+            report.write(f"{row.number}\t{args.input}\t{row.wer:.3f}\t{row.audio_seconds:.2f}\t"
+                         f"{row.synthesis_seconds:.1f}\t{clean_cell(row.text)}\t{clean_cell(row.hypothesis)}\t"
+                         f"{' '.join(row.reference_words)}\t{' '.join(row.hypothesis_words)}\t"
+                         f"{clean_cell(row.g2p_vs_misaki)}\n")
 
-    total_words = sum(row[6] for row in rows)
-    total_errors = sum(row[2] * row[6] for row in rows)
+    # Overall WER = all word errors / all reference words (not the mean of the sentences' WERs).
+    total_words = sum(len(row.reference_words) for row in rows)
+    total_errors = sum(row.wer * len(row.reference_words) for row in rows)
     overall = total_errors / total_words if total_words else 0.0
-    failing = [row for row in rows if row[2] > args.max_wer]
+    failing = [row for row in rows if row.wer > args.max_wer]
     print(f"\noverall WER {overall:.3f} over {len(rows)} sentence(s), {total_words} words; "
-          f"worst {max(row[2] for row in rows):.2f}; report: {os.path.join(args.out, 'report.tsv')}")
-    for n, text, wer, *_ in failing:
-        print(f"unintelligible (WER {wer:.2f} > {args.max_wer}): {n}: {text}", file=sys.stderr)
+          f"worst {max(row.wer for row in rows):.2f}; report: {os.path.join(args.out, 'report.tsv')}")
+    for row in failing:
+        print(f"unintelligible (WER {row.wer:.2f} > {args.max_wer}): {row.number}: {row.text}", file=sys.stderr)
     return 1 if failing else 0
 
 
