@@ -32,9 +32,10 @@ final class EnglishLexicon: Sendable {
     /// misaki's Lexicon.__call__(tk, ctx): the token's phonemes and rating, or nil when the
     /// lexicon has no pronunciation (the caller then tries espeak-ng or spells the word).
     func phonemes(for token: EnglishToken, context: EnglishTokenContext) -> (phonemes: String, rating: Int)? {
-        var word = String(String.UnicodeScalarView((token.alias ?? token.text).unicodeScalars.map {
-            $0 == "\u{2018}" || $0 == "\u{2019}" ? "'" : $0
-        }))
+        var word = token.alias ?? token.text
+        if word.unicodeScalars.contains(where: { $0 == "\u{2018}" || $0 == "\u{2019}" }) {
+            word = String(String.UnicodeScalarView(word.unicodeScalars.map { $0 == "\u{2018}" || $0 == "\u{2019}" ? "'" : $0 }))
+        }
         word = PythonString.asciiDigits(PythonString.nfkc(word))
         // misaki's cap_stresses: a capitalised word gets a secondary stress, an all-caps one primary.
         let stress: Double? = PythonString.equal(word, PythonString.lower(word))
@@ -82,9 +83,11 @@ final class EnglishLexicon: Sendable {
     /// lexicon lacks whose lower-case form it has (directly or through a stem). Short NNPs keep
     /// their case so that lookup spells them ("NASA" stays an acronym; "WASHINGTON" does not).
     private func shouldLowercase(_ word: String, lower: String, tag: String, stress: Double?, context: EnglishTokenContext) -> Bool {
+        // The cheap tests first: most words are lower case already.
+        guard !PythonString.equal(word, lower) else { return false }
         let length = PythonString.count(word)
         guard length > 1, PythonString.isAlpha(PythonString.removing("'", from: word)),
-              !PythonString.equal(word, lower), tag != "NNP" || length > 7,
+              tag != "NNP" || length > 7,
               golds[word] == nil, silvers[word] == nil,
               PythonString.equal(word, PythonString.upper(word))
                 || PythonString.equal(PythonString.dropFirst(word), PythonString.lower(PythonString.dropFirst(word)))

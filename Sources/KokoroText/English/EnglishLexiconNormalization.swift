@@ -31,6 +31,7 @@ extension PythonString {
     /// misaki's numeric_if_needed over a whole word: every Unicode digit ("٣", "²") becomes its
     /// ASCII value; other characters stay.
     static func asciiDigits(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             // A digit's numeric value is 0...9; checked rather than trusted, and without libm.

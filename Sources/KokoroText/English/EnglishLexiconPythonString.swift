@@ -16,6 +16,7 @@ enum PythonString {
     }
 
     static func isAlpha(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
@@ -69,15 +70,18 @@ enum PythonString {
         String(String.UnicodeScalarView(text.unicodeScalars.dropLast(n)))
     }
 
+    // Code point comparisons below run on UTF-8 bytes: equal code points are equal bytes, and a
+    // byte suffix that is itself valid UTF-8 starts on a code point boundary.
+
     /// text.endswith(suffix), comparing code points rather than grapheme clusters.
     static func endsWith(_ text: String, _ suffix: String) -> Bool {
-        let scalars = Array(text.unicodeScalars), tail = Array(suffix.unicodeScalars)
-        return scalars.count >= tail.count && Array(scalars.suffix(tail.count)) == tail
+        let bytes = text.utf8, tail = suffix.utf8
+        return bytes.count >= tail.count && bytes.suffix(tail.count).elementsEqual(tail)
     }
 
     /// text.startswith(prefix), comparing code points.
     static func startsWith(_ text: String, _ prefix: String) -> Bool {
-        text.unicodeScalars.starts(with: prefix.unicodeScalars)
+        text.utf8.starts(with: prefix.utf8)
     }
 
     /// text.replace(old, "") for a one-code-point `old`.
@@ -94,6 +98,6 @@ enum PythonString {
     /// Python `a == b`: code point equality. Swift's `==` compares canonically equivalent strings
     /// equal, which would treat "e\u{301}" and "é" alike where Python does not.
     static func equal(_ a: String, _ b: String) -> Bool {
-        a.unicodeScalars.elementsEqual(b.unicodeScalars)
+        a.utf8.elementsEqual(b.utf8)
     }
 }

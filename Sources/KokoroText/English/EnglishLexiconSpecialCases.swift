@@ -57,6 +57,7 @@ extension EnglishLexicon {
     /// `'.' in word.strip('.') and word.replace('.', '').isalpha() and
     /// len(max(word.split('.'), key=len)) < 3`: "U.S.", "e.g", "Ph.D" (pieces of at most 2).
     static func isDottedAbbreviation(_ word: String) -> Bool {
+        guard word.utf8.contains(UInt8(ascii: ".")) else { return false }
         let scalars = Array(word.unicodeScalars)
         guard let first = scalars.firstIndex(where: { $0 != "." }),
               let last = scalars.lastIndex(where: { $0 != "." }),
