@@ -284,6 +284,9 @@ enum EnglishTokenizer {
         }
         if scalars.allSatisfy({ $0 == "." }) { return scalars.count == 1 ? "." : ":" }
         if scalars.allSatisfy({ "!?.".unicodeScalars.contains($0) }) { return "." }
+        if text == "-", let previous, let next, isNumeral(previous), isNumeral(next) {
+            return "SYM"  // "10 - 4": minus, which misaki leaves silent
+        }
         if scalars.allSatisfy({ "-—–―‒".unicodeScalars.contains($0) }) { return ":" }
         guard scalars.count == 1 else { return "SYM" }
         switch first {
@@ -351,8 +354,12 @@ enum EnglishTokenizer {
         let text = texts[i]
         let lowerText = text.lowercased()
         let letters = text.unicodeScalars.filter { isLetter($0) }
-        let previousTag = i > 0 ? tags[i - 1] : ""
-        let previous = i > 0 ? texts[i - 1].lowercased() : ""
+        // Adverbs between a verb's helper and the verb are skipped: "did not object" reads like
+        // "did object".
+        var before = i - 1
+        while before > 0 && skippedAdverbs.contains(texts[before].lowercased()) { before -= 1 }
+        let previousTag = before >= 0 ? tags[before] : ""
+        let previous = before >= 0 ? texts[before].lowercased() : ""
         let nextTag = i + 1 < texts.count ? tags[i + 1] : ""
         let next = i + 1 < texts.count ? texts[i + 1].lowercased() : ""
         let sentenceStart = i == 0 || [".", ":", "``"].contains(previousTag) && previousTag != "" || previous == "please"
@@ -368,9 +375,15 @@ enum EnglishTokenizer {
         if lowerText == "am" { return "VBP" }
         if lowerText == "used" && next == "to" { return "VBD" }
         if previousTag == "TO" || previousTag == "MD" || doVerbs.contains(previous) || previous == "please" { return "VB" }
-        if subjectPronouns.contains(previous) { return previous == "he" || previous == "she" || previous == "it" ? "VBZ" : "VBP" }
+        if subjectPronouns.contains(previous) {
+            // After he/she/it a verb without -s is in the past ("He read": ɹˈɛd).
+            guard ["he", "she", "it"].contains(previous) else { return "VBP" }
+            return lowerText.hasSuffix("s") ? "VBZ" : "VBD"
+        }
+        // "O'Neill lives": after a name, an -s word is more likely a verb than a plural.
+        if previousTag == "NNP" && lowerText.hasSuffix("s") && text == lowerText { return "VBZ" }
         if beVerbs.contains(previous) { return "JJ" }
-        if ["DT", "PRP$", "CD", "POS"].contains(previousTag) && !pronounDeterminers.contains(previous) { return "NN" }
+        if ["DT", "PRP$", "CD", "POS", "IN"].contains(previousTag) && !pronounDeterminers.contains(previous) { return "NN" }
         if sentenceStart && ["DT", "PRP", "PRP$", "CD", "$", "TO"].contains(nextTag) { return "VB" }
         if i >= 2, ["DT", "PRP$"].contains(tags[i - 2]), previousTag == "XX" || previousTag == "NN",
            nextTag.isEmpty || [".", ",", ":", "IN", "DT", "CC", "TO", "XX"].contains(nextTag) {
@@ -390,7 +403,7 @@ enum EnglishTokenizer {
         add("PRP$", "my your his her its our their")
         add("IN", "of in on at by for with from about into over after before under between through during without within against among since until upon than as because although though while if whether near via per onto vs vs. v. unlike despite towards toward across behind beyond above below around like")
         add("TO", "to")
-        add("CC", "and or but nor")
+        add("CC", "and or but nor 'n' ’n’")
         add("MD", "can could will would shall should may might must 'll wo ca")
         add("WDT", "which whichever")
         add("WP", "what who whom whose")
@@ -408,6 +421,7 @@ enum EnglishTokenizer {
         return table
     }()
 
+    private static let skippedAdverbs: Set<String> = ["not", "never", "also", "always", "just", "really", "still", "even", "n't"]
     /// Determiners that also stand alone as pronouns ("the BBC all use"), so no noun need follow.
     private static let pronounDeterminers: Set<String> = ["all", "both", "each", "either", "neither", "some", "any"]
     private static let subjectPronouns: Set<String> = ["i", "you", "we", "they", "he", "she", "it"]
@@ -428,7 +442,7 @@ enum EnglishTokenizer {
             Wash. Wis. a.m. co. e.g. i.e. p.m. v.s. vs. °C. °F. °K. °c. °f. °k. ä. ö. ü. \
             'cause 'Cause 'cos 'Cos 'coz 'Coz 'cuz 'Cuz 'bout 'em 'nuff 'll 're 's 'S 'd ' '' \
             ’cause ’Cause ’cos ’Cos ’coz ’Coz ’cuz ’Cuz ’bout ’em ’nuff ’ll ’re ’s ’S ’d ’ ’’ ‘s ‘S \
-            o'clock O'clock ma'am Ma'am ol' Ol' doin' goin' havin' lovin' nothin' nuthin' somethin' \
+            'n' ’n’ o'clock O'clock ma'am Ma'am ol' Ol' doin' goin' havin' lovin' nothin' nuthin' somethin' \
             Doin' Goin' Havin' Lovin' Nothin' Nuthin' Somethin'
             """.split(separator: " ").map(String.init))
         for letter in "abcdefghijklmnopqrstuvwxyz" { words.insert("\(letter).") }
