@@ -209,6 +209,22 @@ final class EnglishG2PTests: XCTestCase {
         }
     }
 
+    func testWhitespacePunctuationAndMarkupLikeMisaki() throws {
+        // misaki.en.G2P(trf=False, british=False, fallback=None, unk='')(text)[0].
+        let cases: [(String, String)] = [
+            ("Hello  world", "həlˈO wˈɜɹld"), ("Hello\tworld", "həlˈO wˈɜɹld"), ("Hello ", "həlˈO "),
+            (" Hello", "həlˈO"), ("Hello\nworld", "həlˈO wˈɜɹld"), ("a  b", "ɐ bˈi"),
+            ("Hello , world", "həlˈO , wˈɜɹld"), ("(Hello)", "(həlˈO)"), ("“Hi”", "“hˈI”"),
+            ("hello world ...", "həlˈO wˈɜɹld ..."), ("I said hi!!", "ˌI sˈɛd hˈI!!"),
+            ("[Kokoro](/kˈOkəɹO/) speaks", "kˈOkəɹO spˈiks"), ("[read](-1) it", "ɹˌid ɪt"),
+            ("He [read](+2) it", "hˌi ɹˈɛd ɪt"), ("The price is [5](#a#)", "ðə pɹˈIs ɪz fˈIv"),
+        ]
+        let g2p = try makeG2P(british: false)
+        for (text, expected) in cases {
+            XCTAssertEqual(try g2p.phonemize(text), expected, text.debugDescription)
+        }
+    }
+
     // MARK: - Pieces
 
     func testSubtokenizeMatchesMisaki() {
