@@ -74,6 +74,14 @@ final class EnglishLexiconTests: XCTestCase {
         XCTAssertNil(grown["X"], "one-letter words do not grow")
         XCTAssertEqual(grown["polish"], .phonemes("p1"), "the file's own word wins over a grown one")
         XCTAssertEqual(grown["Polish"], .phonemes("p2"))
+        // Non-ASCII words take Python's per-code-point path (misaki's files have none today).
+        let accented = EnglishLexicon.growDictionary([
+            ("élan", .phonemes("e")), ("Ödön", .phonemes("o")), ("ǆemal", .phonemes("d")), ("Ǆx", .phonemes("D")),
+        ])
+        XCTAssertEqual(accented["Élan"], .phonemes("e"))
+        XCTAssertEqual(accented["ödön"], .phonemes("o"))
+        XCTAssertEqual(accented["ǅemal"], .phonemes("d"), "str.capitalize title-cases the first letter")
+        XCTAssertEqual(accented.count, 7, "\"Ǆx\" is not str.capitalize of its lower case, so it does not grow")
     }
 
     func testPythonStringSemantics() {
