@@ -40,7 +40,8 @@ FALLBACK_WORDS = [
     'hour', 'poor', 'tour', 'here', 'there', 'nurse', 'bird', 'go', 'home', 'data',
 ]
 
-# Sentences per EspeakG2P language: punctuation, numbers, quotes, parentheses, accents.
+# Sentences per EspeakG2P language: punctuation, numbers, quotes, parentheses, accents, and English
+# loanwords (espeak-ng switches language for those: the "(en)" flags misaki removes).
 G2P_SENTENCES = {
     'es': [
         'Hola, ¿cómo estás?',
@@ -51,6 +52,8 @@ G2P_SENTENCES = {
         'Pingüino, cigüeña y acción; ¡excelente!',
         '"Don Quijote" fue escrito por Miguel de Cervantes en 1605.',
         'Sí... no sé; quizás — tal vez — mañana.',
+        'Me gusta el fútbol y el rock and roll.',
+        'El software es gratis; vamos al shopping.',
     ],
     'fr-fr': [
         'Bonjour, comment allez-vous ?',
@@ -61,6 +64,8 @@ G2P_SENTENCES = {
         'Où est la bibliothèque ? Là-bas, à côté du café.',
         'Ça coûte 3,50 € ; c’est cher !',
         'Les œufs, les cœurs... et le maïs.',
+        'Le smartphone est sur la table.',
+        'Nous avons un meeting ce matin (à 9 h).',
     ],
     'hi': [
         'नमस्ते, आप कैसे हैं?',
@@ -71,6 +76,8 @@ G2P_SENTENCES = {
         'क्या आप हिंदी बोलते हैं? हाँ, थोड़ी-थोड़ी।',
         'आज 15 अगस्त है; स्वतंत्रता दिवस!',
         'दिल्ली, मुंबई और कोलकाता बड़े शहर हैं।',
+        'मुझे football पसंद है।',
+        'यह computer नया है, और phone भी।',
     ],
     'it': [
         'Ciao, come stai?',
@@ -81,6 +88,8 @@ G2P_SENTENCES = {
         "L'università è aperta dalle 9 alle 18.",
         'Sì, però... non lo so; forse — chissà — domani.',
         '"Gli gnocchi" costano 8,50 euro.',
+        'Il weekend è bellissimo.',
+        'Il manager ha comprato un computer nuovo.',
     ],
     'pt-br': [
         'Olá, tudo bem?',
@@ -91,6 +100,8 @@ G2P_SENTENCES = {
         'Você já comeu pão de queijo? É ótimo!',
         'Açúcar, maçã e avô... tudo é possível.',
         '"Saudade" é uma palavra difícil de traduzir — dizem.',
+        'O show foi incrível!',
+        'Vou fazer download do software.',
     ],
 }
 
