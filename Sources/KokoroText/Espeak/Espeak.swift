@@ -86,8 +86,9 @@ public final class EspeakLibrary: @unchecked Sendable {
         // mode for tie=True; postprocess swaps in '^').
         let utf8TextMode: Int32 = 1
         let ipaWithTieMode: Int32 = 0x02 | 0x80 | (0x361 << 8)
-        var bytes = Array(text.utf8CString)
-        return try bytes.withUnsafeMutableBufferPointer { buffer -> [Unicode.Scalar] in
+        // A C string: espeak-ng stops at the first NUL, as it does for phonemizer.
+        let bytes = Array(text.utf8CString)
+        return try bytes.withUnsafeBufferPointer { buffer -> [Unicode.Scalar] in
             let start = UnsafeRawPointer(buffer.baseAddress!)
             let end = start + buffer.count
             var cursor: UnsafeRawPointer? = start
@@ -136,7 +137,8 @@ public final class EspeakLibrary: @unchecked Sendable {
     nonisolated(unsafe) private static var loaded: [UnsafeMutableRawPointer: EspeakLibrary] = [:]
 
     /// Loads and initialises `libraryPath` (a file name for the dynamic loader's search, or a
-    /// path) with espeak-ng-data from `dataPath` (nil: espeak-ng's default).
+    /// path) with espeak-ng-data from `dataPath` (nil: espeak-ng's default). A library that is
+    /// already loaded keeps the data it was initialised with: espeak-ng has one set per process.
     static func load(libraryPath: String, dataPath: String?) throws -> EspeakLibrary {
         if let dataPath {
             // espeak-ng quietly falls back to its default data when the path is not a directory;
