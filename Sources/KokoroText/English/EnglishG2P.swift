@@ -9,8 +9,9 @@
 //   (accents stripped), or, if it has letters that cannot be spelled (Greek, CJK, ...), throws
 //   TextError.unpronounceable naming it. misaki would silently put `unk` ('' in kokoro) there.
 //   Symbols and emoji without a pronunciation are dropped, as misaki drops them.
-// * Lexicon look-ups inside one word try runs of at most `maxRunLength` pieces, so a 1 MB string
-//   without spaces takes linear time (misaki's loop is cubic in the pieces of a word).
+// * Lexicon look-ups inside one word try runs of at most `maxRunLength` pieces (single pieces in
+//   a word of more than `longWordPieces`), so a 1 MB string without spaces takes linear time
+//   (misaki's loop is cubic in the pieces of a word).
 // * Tags are guessed (see EnglishTokenizer), so heteronyms mostly get their DEFAULT reading.
 
 /// English text -> Kokoro phonemes, as misaki 0.9.4's `en.G2P` (version 1.0 output: ɾ -> T, ʔ -> t).
@@ -22,8 +23,11 @@ final class EnglishG2P {
     let lexicon: EnglishLexicon
     let fallback: Fallback?
 
-    /// The most pieces of one word looked up together (misaki: all of them).
+    /// The most pieces of one word looked up together (misaki: all of them). No lexicon entry
+    /// spans more; a word of more than `longWordPieces` pieces (a URL, a hash, garbage) is looked
+    /// up piece by piece, so that even a megabyte without spaces takes a few seconds.
     static let maxRunLength = 8
+    static let longWordPieces = 64
 
     init(lexicon: EnglishLexicon, fallback: Fallback?) {
         self.lexicon = lexicon
@@ -103,8 +107,9 @@ final class EnglishG2P {
     /// should_fallback), having stopped there.
     private func resolvePieces(_ word: inout [EnglishToken], context: inout EnglishTokenContext,
                                useFallback: Bool) throws -> Bool {
+        let maxRun = word.count > Self.longWordPieces ? 1 : Self.maxRunLength
         var right = word.count
-        var left = max(0, right - Self.maxRunLength)
+        var left = max(0, right - maxRun)
         while left < right {
             let blocked = word[left..<right].contains { $0.alias != nil || $0.phonemes != nil }
             let run = blocked ? nil : Self.merge(Array(word[left..<right]), unknown: nil)
@@ -117,7 +122,7 @@ final class EnglishG2P {
                 }
                 context = Self.tokenContext(context, phonemes: found.phonemes, token: run)
                 right = left
-                left = max(0, right - Self.maxRunLength)
+                left = max(0, right - maxRun)
             } else if left + 1 < right {
                 left += 1
             } else {
@@ -133,7 +138,7 @@ final class EnglishG2P {
                         word[right].rating = 1
                     }
                 }
-                left = max(0, right - Self.maxRunLength)
+                left = max(0, right - maxRun)
             }
         }
         return false
@@ -385,6 +390,14 @@ final class EnglishG2P {
     /// misaki's merge_tokens: one token from several touching ones. `unknown` nil leaves the
     /// phonemes nil; otherwise they are joined, `unknown` standing in for missing ones.
     static func merge(_ tokens: [EnglishToken], unknown: String?) -> EnglishToken {
+        if tokens.count == 1 {
+            // The common case, without the sets below.
+            var token = tokens[0]
+            token.alias = nil
+            token.phonemes = unknown == nil ? nil : (token.phonemes ?? unknown)
+            if token.numFlags.count > 1 { token.numFlags = String(Set(token.numFlags).sorted()) }
+            return token
+        }
         var text = ""
         for token in tokens.dropLast() { text += token.text + token.whitespace }
         text += tokens.last?.text ?? ""
@@ -421,11 +434,13 @@ final class EnglishG2P {
 
     /// Python's `c == c.lower()`.
     private static func isLowercaseForm(_ c: Unicode.Scalar) -> Bool {
-        c.properties.lowercaseMapping == String(c)
+        if c.isASCII { return !(c.value >= 65 && c.value <= 90) }
+        return c.properties.lowercaseMapping == String(c)
     }
 
     private static func isASCIILetters(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { c in
+            if c.isASCII { return EnglishTokenizer.isLetter(c) }
             let lower = c.properties.lowercaseMapping.unicodeScalars.first ?? c
             return lower.value >= 97 && lower.value <= 122
         }

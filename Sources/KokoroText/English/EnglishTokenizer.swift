@@ -121,6 +121,7 @@ enum EnglishTokenizer {
 
     private static func infixAt(_ s: [Unicode.Scalar], _ k: Int, _ core: Range<Int>) -> (Int, String?)? {
         let c = s[k]
+        if c.isASCII && (isLetter(c) || isASCIIDigit(c)) { return nil }  // no infix starts with one
         let before: Unicode.Scalar? = k > core.lowerBound ? s[k - 1] : nil
         let after: Unicode.Scalar? = k + 1 < core.upperBound ? s[k + 1] : nil
         if c == "." && after == "." {
@@ -187,10 +188,13 @@ enum EnglishTokenizer {
             best = max(best, 2)
         }
         if let previous, isASCIIDigit(previous), last == "+" || isCurrency(last) { best = max(best, 1) }
-        for unit in units where unit.count < range.count {
-            let start = end - unit.count
-            if matches(s, start, unit.text, within: range), isASCIIDigit(s[start - 1]) {
-                best = max(best, unit.count)
+        // Units follow a digit: skip the table unless one of the last few scalars is a digit.
+        if (max(range.lowerBound, end - 6)..<end).contains(where: { isASCIIDigit(s[$0]) }) {
+            for unit in units where unit.count < range.count {
+                let start = end - unit.count
+                if matches(s, start, unit.text, within: range), isASCIIDigit(s[start - 1]) {
+                    best = max(best, unit.count)
+                }
             }
         }
         if last == ".", let previous {
@@ -234,8 +238,10 @@ enum EnglishTokenizer {
         (c.isASCII && (isASCIIDigit(c) || isLetter(c))) || (c.value >= 0xA1 && c.value <= 0xFFFF)
     }
 
+    /// Every exception holds a "." or an apostrophe; the cheap test comes first.
     private static func isException(_ s: [Unicode.Scalar], _ range: Range<Int>) -> Bool {
-        range.count <= maxExceptionLength && exceptions.contains(string(s[range]))
+        range.count <= maxExceptionLength && s[range].contains(where: { $0 == "." || $0 == "'" || $0 == "’" || $0 == "‘" })
+            && exceptions.contains(string(s[range]))
     }
 
     // MARK: - Tagging
@@ -275,6 +281,7 @@ enum EnglishTokenizer {
 
     private static func punctuationTag(_ text: String, role: Role, previous: String?, next: String?,
                                        doubleQuoteOpen: inout Bool, singleQuoteOpen: inout Bool) -> String? {
+        if let first = text.unicodeScalars.first, first.isASCII, isLetter(first) || isASCIIDigit(first) { return nil }
         let scalars = Array(text.unicodeScalars)
         guard let first = scalars.first, !scalars.contains(where: { isLetter($0) || isDecimalDigit($0) }) else {
             return nil
@@ -463,20 +470,32 @@ enum EnglishTokenizer {
 
     // MARK: - Character classes (Unicode scalar level, as Python's regex sees code points)
 
+    // ASCII answers first: the Unicode property look-ups dominate the time on plain English.
     static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return (c.value | 0x20) >= 97 && (c.value | 0x20) <= 122 }
         switch c.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
         }
     }
-    static func isUppercase(_ c: Unicode.Scalar) -> Bool { c.properties.generalCategory == .uppercaseLetter }
-    static func isLowercase(_ c: Unicode.Scalar) -> Bool { c.properties.generalCategory == .lowercaseLetter }
-    static func isDecimalDigit(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
+    static func isUppercase(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c.value >= 65 && c.value <= 90 : c.properties.generalCategory == .uppercaseLetter
+    }
+    static func isLowercase(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c.value >= 97 && c.value <= 122 : c.properties.generalCategory == .lowercaseLetter
+    }
+    static func isDecimalDigit(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? isASCIIDigit(c) : c.properties.numericType == .decimal
+    }
     static func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
-    static func isWhitespace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
-    static func isCurrency(_ c: Unicode.Scalar) -> Bool { c.properties.generalCategory == .currencySymbol }
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c == " " || (c.value >= 9 && c.value <= 13) || (c.value >= 28 && c.value <= 31) : c.properties.isWhitespace
+    }
+    static func isCurrency(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c == "$" : c.properties.generalCategory == .currencySymbol
+    }
     /// Unicode "other symbol" (emoji, °, ©, arrows): spaCy cuts these off on every side.
-    static func isSymbol(_ c: Unicode.Scalar) -> Bool { c.properties.generalCategory == .otherSymbol }
+    static func isSymbol(_ c: Unicode.Scalar) -> Bool { !c.isASCII && c.properties.generalCategory == .otherSymbol }
 
     static func string<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
         var view = String.UnicodeScalarView()
