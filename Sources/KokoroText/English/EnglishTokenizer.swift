@@ -397,6 +397,9 @@ enum EnglishTokenizer {
             return "NN"
         }
         if let first = letters.first, isUppercase(first), !sentenceStart { return "NNP" }
+        // "there lived": -ed and -ing words outside noun positions are verb forms.
+        if previousTag == "EX" || lowerText.hasSuffix("ed") { return "VBD" }
+        if lowerText.hasSuffix("ing") { return "VBG" }
         return "XX"
     }
 
