@@ -255,8 +255,10 @@ enum EnglishTokenizer {
             let text = texts[i]
             // "etc.,": a period before a comma ends an abbreviation, not a sentence; spaCy tags it
             // FW and misaki then glues it back ("etc." is in the lexicon).
-            if text == ".", pieces[i].role == .suffix, !pieces[i].spaceAfter, i + 1 < texts.count,
-               pieces[i + 1].role == .suffix, [",", ";", ":"].contains(texts[i + 1]) {
+            // Likewise before a lower-case word ("etc. at the store") and in "No. 5".
+            if text == ".", pieces[i].role == .suffix, i > 0, i + 1 < texts.count,
+               isAbbreviationPeriod(word: texts[i - 1], next: texts[i + 1], spaceAfter: pieces[i].spaceAfter,
+                                    nextIsSuffix: pieces[i + 1].role == .suffix) {
                 tags[i] = "FW"
                 continue
             }
@@ -277,6 +279,13 @@ enum EnglishTokenizer {
             tags[i] = openClassTag(i, texts: texts, tags: tags)
         }
         return tags
+    }
+
+    private static func isAbbreviationPeriod(word: String, next: String, spaceAfter: Bool, nextIsSuffix: Bool) -> Bool {
+        if !spaceAfter && nextIsSuffix && [",", ";", ":"].contains(next) { return true }
+        guard spaceAfter, let nextFirst = next.unicodeScalars.first else { return false }
+        if ["No", "no", "Nos", "nos"].contains(word) { return isASCIIDigit(nextFirst) }
+        return isLowercase(nextFirst) && word.unicodeScalars.allSatisfy(isLetter)
     }
 
     private static func punctuationTag(_ text: String, role: Role, previous: String?, next: String?,
@@ -357,6 +366,15 @@ enum EnglishTokenizer {
         return nil
     }
 
+    private static func isAllCapitals(_ text: String) -> Bool {
+        var letters = 0
+        for c in text.unicodeScalars where isLetter(c) {
+            if !isUppercase(c) { return false }
+            letters += 1
+        }
+        return letters > 1
+    }
+
     private static func openClassTag(_ i: Int, texts: [String], tags: [String]) -> String {
         let text = texts[i]
         let lowerText = text.lowercased()
@@ -378,7 +396,14 @@ enum EnglishTokenizer {
         // "AM" is a time ("3 AM", spelled) unless it follows "I".
         if text == "AM" { return previous == "i" ? "VBP" : "NNP" }
         if lowerText == "am" && previousTag == "CD" { return "NN" }
-        if letters.count > 1 && letters.allSatisfy({ isUppercase($0) }) { return "NNP" }
+        // An all-capital word is a name or an acronym (NNP: spelled unless the gold lexicon has
+        // it), except in all-capital text ("LOCAL MAN WINS"), where it is an ordinary word.
+        if isAllCapitals(text) {
+            // A neighbour in capitals without dots ("U.S.A." is an initialism, not shouting).
+            func shouted(_ j: Int) -> Bool { isAllCapitals(texts[j]) && texts[j].unicodeScalars.allSatisfy(isLetter) }
+            let shouting = (before >= 0 && shouted(before)) || (i + 1 < texts.count && shouted(i + 1))
+            if !shouting || !text.unicodeScalars.allSatisfy(isLetter) { return "NNP" }
+        }
         if lowerText == "am" { return "VBP" }
         if lowerText == "used" && next == "to" { return "VBD" }
         if previousTag == "TO" || previousTag == "MD" || doVerbs.contains(previous) || previous == "please" { return "VB" }
@@ -396,7 +421,7 @@ enum EnglishTokenizer {
            nextTag.isEmpty || [".", ",", ":", "IN", "DT", "CC", "TO", "XX"].contains(nextTag) {
             return "NN"
         }
-        if let first = letters.first, isUppercase(first), !sentenceStart { return "NNP" }
+        if let first = letters.first, isUppercase(first), !sentenceStart, !isAllCapitals(text) { return "NNP" }
         // "there lived": -ed and -ing words outside noun positions are verb forms.
         if previousTag == "EX" || lowerText.hasSuffix("ed") { return "VBD" }
         if lowerText.hasSuffix("ing") { return "VBG" }
