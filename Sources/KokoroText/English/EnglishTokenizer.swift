@@ -384,14 +384,23 @@ enum EnglishTokenizer {
         var before = i - 1
         while before > 0 && skippedAdverbs.contains(texts[before].lowercased()) { before -= 1 }
         let previousTag = before >= 0 ? tags[before] : ""
-        let previous = before >= 0 ? texts[before].lowercased() : ""
+        var previous = before >= 0 ? texts[before].lowercased() : ""
+        // A split-off "'s" reads with its word: "let's", "it's", "that's".
+        if (previous == "'s" || previous == "’s") && before > 0 { previous = texts[before - 1].lowercased() + "'s" }
         let nextTag = i + 1 < texts.count ? tags[i + 1] : ""
         let next = i + 1 < texts.count ? texts[i + 1].lowercased() : ""
         let sentenceStart = i == 0 || [".", ":", "``"].contains(previousTag) && previousTag != "" || previous == "please"
 
-        // "that" is a determiner before a noun ("that object": ðˈæt), else a conjunction (ðæt).
+        // "'s" is "is" after a pronoun, "us" in "let's", else a possessive.
+        if lowerText == "'s" || lowerText == "’s" {
+            if previous == "let" { return "PRP" }
+            return previousTag == "PRP" || ["that", "there", "what", "who", "here", "where", "how"].contains(previous) ? "VBZ" : "POS"
+        }
+        // "that" is a determiner before a noun ("that object": ðˈæt) or standing alone before
+        // punctuation, else a conjunction (ðæt).
         if text == "that" || text == "That" {
-            return i + 1 < texts.count && (nextTag.isEmpty || nextTag == "XX" || nextTag == "NN") ? "DT" : "IN"
+            let determiner = nextTag.isEmpty || nextTag == "XX" || nextTag == "NN" || [".", ",", ":"].contains(nextTag)
+            return i + 1 < texts.count && determiner ? "DT" : "IN"
         }
         // "AM" is a time ("3 AM", spelled) unless it follows "I".
         if text == "AM" { return previous == "i" ? "VBP" : "NNP" }
@@ -415,12 +424,12 @@ enum EnglishTokenizer {
         // "O'Neill lives": after a name, an -s word is more likely a verb than a plural.
         if previousTag == "NNP" && lowerText.hasSuffix("s") && text == lowerText { return "VBZ" }
         if beVerbs.contains(previous) { return "JJ" }
-        if ["DT", "PRP$", "CD", "POS", "IN"].contains(previousTag) && !pronounDeterminers.contains(previous) { return "NN" }
-        if sentenceStart && ["DT", "PRP", "PRP$", "CD", "$", "TO"].contains(nextTag) { return "VB" }
-        if i >= 2, ["DT", "PRP$"].contains(tags[i - 2]), previousTag == "XX" || previousTag == "NN",
-           nextTag.isEmpty || [".", ",", ":", "IN", "DT", "CC", "TO", "XX"].contains(nextTag) {
-            return "NN"
+        if ["DT", "PRP$", "CD", "POS", "IN"].contains(previousTag) && !pronounDeterminers.contains(previous) {
+            // "the invalid password": before another open-class word, an adjective.
+            let nextIsWord = i + 1 < texts.count && nextTag.isEmpty && texts[i + 1].unicodeScalars.first.map(isLetter) == true
+            return nextIsWord ? "JJ" : "NN"
         }
+        if sentenceStart && ["DT", "PRP", "PRP$", "CD", "$", "TO"].contains(nextTag) { return "VB" }
         if let first = letters.first, isUppercase(first), !sentenceStart, !isAllCapitals(text) { return "NNP" }
         // "there lived": -ed and -ing words outside noun positions are verb forms.
         if previousTag == "EX" || lowerText.hasSuffix("ed") { return "VBD" }
