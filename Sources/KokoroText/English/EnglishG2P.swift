@@ -76,8 +76,8 @@ final class EnglishG2P {
             token.phonemes = phonemes
             token.rating = 2
         }
-        if token.phonemes == nil {
-            token.phonemes = try spellUnknown(token.text)
+        if token.phonemes == nil, let spelled = try spellUnknown(token.text) {
+            token.phonemes = spelled
             token.rating = 1
         }
         context = Self.tokenContext(context, phonemes: token.phonemes, token: token)
@@ -505,13 +505,11 @@ final class EnglishG2P {
         let letters = run(k, isLetter)
         for leading in 0...letters {
             var e = k + leading
-            var pairs = 0
             while true {
                 if e + 1 < n, isLower(s[e]), isUpper(s[e + 1]) { return e + 1 - k }
                 // Another apostrophe+letter pair, only possible once the letters have run out.
                 guard leading == letters, e + 1 < n, isApostrophe(s[e]), isLetter(s[e + 1]) else { break }
                 e += 2
-                pairs += 1
             }
         }
         // 7
