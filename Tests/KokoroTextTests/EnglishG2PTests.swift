@@ -114,6 +114,31 @@ final class EnglishG2PTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try measureAgreement(british: true, file: "en_gb.tsv"), 97)
     }
 
+    /// With espeak-ng installed, the same lists end to end (the fallback's words counted too):
+    /// printed, not asserted; the espeak layer has its own tests.
+    func testAgreementWithEspeak() throws {
+        guard let library = try? EspeakLibrary.shared() else { throw XCTSkip("espeak-ng is not installed") }
+        for (british, file) in [(false, "en_us.tsv"), (true, "en_gb.tsv")] {
+            let espeak = EspeakEnglishFallback(library: library, british: british)
+            let g2p = try makeG2P(british: british, fallback: { espeak.phonemes($0) })
+            var total = 0, agreeing = 0, exact = 0
+            let entries = try loadEntries(file)
+            for entry in entries {
+                let actual = (try? g2p.phonemize(entry.text)) ?? ""
+                if actual == entry.phonemes { exact += 1 }
+                let expectedWords = entry.phonemes.split(separator: " "), actualWords = actual.split(separator: " ")
+                if expectedWords.count == actualWords.count {
+                    total += expectedWords.count
+                    agreeing += zip(expectedWords, actualWords).filter { $0 == $1 }.count
+                } else {
+                    total += max(expectedWords.count, actualWords.count)
+                    print("  with espeak-ng: \(entry.text)\n      expected: \(entry.phonemes)\n      got:      \(actual)")
+                }
+            }
+            print("EnglishG2P \(file) with espeak-ng: \(agreeing)/\(total) words agree, \(exact)/\(entries.count) entries exactly")
+        }
+    }
+
     /// KOKORO_G2P_EXTRA_US / KOKORO_G2P_EXTRA_GB: further lists in the same format (made with
     /// tools/reference/make_g2p_lists.py's describe()), measured and printed, not asserted.
     func testAgreementExtraLists() throws {
