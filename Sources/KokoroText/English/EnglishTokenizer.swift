@@ -277,6 +277,11 @@ enum EnglishTokenizer {
                 tags[i] = closed
             }
         }
+        // "A: Nobody knows.": a letter used as a label, not the article (ˈA, not ɐ).
+        for i in texts.indices where (texts[i] == "A" || texts[i] == "a") && i + 1 < texts.count
+            && !pieces[i].spaceAfter && [":", ".", "-RRB-"].contains(tags[i + 1]) {
+            tags[i] = "NN"
+        }
         // Pass 2: open-class words from their neighbours.
         for i in texts.indices where tags[i].isEmpty {
             tags[i] = openClassTag(i, texts: texts, tags: tags)
@@ -488,7 +493,7 @@ enum EnglishTokenizer {
             Wash. Wis. a.m. co. e.g. i.e. p.m. v.s. vs. °C. °F. °K. °c. °f. °k. ä. ö. ü. \
             'cause 'Cause 'cos 'Cos 'coz 'Coz 'cuz 'Cuz 'bout 'em 'nuff 'll 're 's 'S 'd ' '' \
             ’cause ’Cause ’cos ’Cos ’coz ’Coz ’cuz ’Cuz ’bout ’em ’nuff ’ll ’re ’s ’S ’d ’ ’’ ‘s ‘S \
-            'n' ’n’ o'clock O'clock ma'am Ma'am ol' Ol' doin' goin' havin' lovin' nothin' nuthin' somethin' \
+            'n' ’n’ 'tis 'Tis 'twas 'Twas ’tis ’Tis ’twas ’Twas o'clock O'clock ma'am Ma'am ol' Ol' doin' goin' havin' lovin' nothin' nuthin' somethin' \
             Doin' Goin' Havin' Lovin' Nothin' Nuthin' Somethin'
             """.split(separator: " ").map(String.init))
         for letter in "abcdefghijklmnopqrstuvwxyz" { words.insert("\(letter).") }
