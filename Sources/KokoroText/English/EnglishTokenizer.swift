@@ -298,14 +298,13 @@ enum EnglishTokenizer {
 
     private static func punctuationTag(_ text: String, role: Role, previous: String?, next: String?,
                                        doubleQuoteOpen: inout Bool, singleQuoteOpen: inout Bool) -> String? {
+        if ["US$", "C$", "A$"].contains(text) { return "$" }
         if let first = text.unicodeScalars.first, first.isASCII, isLetter(first) || isASCIIDigit(first) { return nil }
         let scalars = Array(text.unicodeScalars)
         guard let first = scalars.first, !scalars.contains(where: { isLetter($0) || isDecimalDigit($0) }) else {
             return nil
         }
-        if scalars.count == 1 || ["US$", "C$", "A$"].contains(text) {
-            if isCurrency(scalars.last!) { return "$" }
-        }
+        if scalars.count == 1 && isCurrency(first) { return "$" }
         if scalars.allSatisfy({ $0 == "." }) { return scalars.count == 1 ? "." : ":" }
         if scalars.allSatisfy({ "!?.".unicodeScalars.contains($0) }) { return "." }
         if text == "-", let previous, let next, isNumeral(previous), isNumeral(next) {
@@ -364,7 +363,8 @@ enum EnglishTokenizer {
         if text == "I" { return "PRP" }
         let lower = text.lowercased()
         if let tag = closedClass[lower] { return tag }
-        // Contractions take the tag of their first part: "it's" PRP, "don't" VBP, "I'm" PRP.
+        // Contractions take the tag of their first part ("it's" PRP, "I'm" PRP); a negated helper
+        // ("don't", "can't") is MD, so that the word after it is read as a verb.
         if let apostrophe = lower.firstIndex(where: { $0 == "'" || $0 == "’" }), apostrophe != lower.startIndex {
             let head = String(lower[..<apostrophe])
             if lower.hasSuffix("n't") || lower.hasSuffix("n’t") { return "MD" }
