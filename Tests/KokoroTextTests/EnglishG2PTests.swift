@@ -179,6 +179,15 @@ final class EnglishG2PTests: XCTestCase {
         XCTAssertFalse(try g2p.phonemize("Zoë").isEmpty)
     }
 
+    func testHugeNumbersDoNotTrap() throws {
+        let g2p = try makeG2P(british: false)
+        for text in ["123456789012345678901234567890", "99999999999999999999.5", "$99999999999999999999",
+                     "-9223372036854775808", "9223372036854775808th", "1,000,000,000,000,000,000,000", "0.000000000000000000001",
+                     "[x](99999999999999999999999)", "[x](-99999999999999999999999)"] {
+            XCTAssertNoThrow(try g2p.phonemize(text), text)
+        }
+    }
+
     func testUnpronounceableWordIsNamed() throws {
         let g2p = try makeG2P(british: false)
         for word in ["שלום", "Ελλάδα", "東京"] {
