@@ -300,12 +300,13 @@ kokoro_status kokoro_warm(kokoro_engine *engine);
  * kokoro_phonemize to inspect the result. English words outside the lexicons go to espeak-ng when
  * libespeak-ng.so.1 can be loaded, else they are spelled letter by letter; a word with letters
  * that still cannot be pronounced (e.g. Greek in English text without espeak-ng) fails the call
- * with KOKORO_ERR_PHONEMIZE naming it. Symbols and emoji that are not words are skipped, as
- * Kokoro's pipeline skips them. With KOKORO_INPUT_PHONEMES, `text` is Kokoro phonemes, read one
+ * with KOKORO_ERR_PHONEMIZE naming it. Emoji and symbols outside the lexicons are read by
+ * espeak-ng when it is installed ("musical note"), as Kokoro's pipeline reads them, else skipped.
+ * With KOKORO_INPUT_PHONEMES, `text` is Kokoro phonemes, read one
  * Unicode code point at a time through the model's vocabulary; code points not in the vocabulary
  * are dropped (as the reference pipeline does; tabs and line breaks count as spaces).
- * Either way, if nothing speakable remains (text of only emoji, say) the call returns
- * KOKORO_ERR_PHONEMIZE. `text` is only read during the call.
+ * Either way, if nothing speakable remains (only whitespace or invisible characters, say) the
+ * call returns KOKORO_ERR_PHONEMIZE. `text` is only read during the call.
  *
  * Chunks. Each paragraph longer than KOKORO_MAX_CHUNK_PHONEMES phonemes is split into chunks of at
  * most that many: at the last sentence end (. ! ?) that fits, else the last clause break (, ; : and the em

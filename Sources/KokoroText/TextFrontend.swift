@@ -79,7 +79,7 @@ public final class TextFrontend {
                 + "KOKORO_INPUT_PHONEMES, or one of: \(TextLanguage.supportedCodes)")
         case .americanEnglish, .britishEnglish:
             let g2p = try english(british: language == .britishEnglish)
-            return try paragraphs.map { try g2p.phonemize($0) }.filter { !$0.isEmpty }
+            return try paragraphs.map { try g2p.phonemize($0) }.filter(Self.hasPhonemes)
         case .spanish, .french, .hindi, .italian, .brazilianPortuguese:
             let library: EspeakLibrary
             do {
@@ -88,7 +88,7 @@ public final class TextFrontend {
                 throw TextError.espeakUnavailable("language \"\(language.rawValue)\" is spoken through espeak-ng, which is not available: \(error)")
             }
             let g2p = EspeakG2P(library: library, voice: language.espeakVoice!)
-            return try paragraphs.map { try g2p.phonemize($0) }.filter { !$0.isEmpty }
+            return try paragraphs.map { try g2p.phonemize($0) }.filter(Self.hasPhonemes)
         }
     }
 
@@ -128,6 +128,9 @@ public final class TextFrontend {
         }
         return try espeakResult!.get()
     }
+
+    /// Whether a paragraph's phonemes hold more than spaces (zero-width characters become nothing).
+    private static func hasPhonemes(_ phonemes: String) -> Bool { phonemes.contains { !$0.isWhitespace } }
 
     /// Non-empty lines: Kokoro's pipeline splits text at runs of line breaks ("\n+") and phonemizes
     /// each piece separately. "\r\n", "\r" and the Unicode line/paragraph separators count too.

@@ -183,9 +183,9 @@ final class SynthesisABITests: XCTestCase {
         let blend = "jf_alpha:0.5,nobody:0.5".withCString { pointer in synthesize(engine, Phonemes.hi, phonemeOptions { $0.voice = pointer }) }
         XCTAssertEqual(blend.0, KOKORO_ERR_UNKNOWN_VOICE, blend.1)
 
-        let emojiOnly = synthesize(engine, "\u{1F600}\u{1F389}", nil)  // NULL options = defaults = plain text
-        XCTAssertEqual(emojiOnly.0, KOKORO_ERR_PHONEMIZE, emojiOnly.1)
-        XCTAssertTrue(emojiOnly.1.contains("nothing to speak"), emojiOnly.1)
+        let invisible = synthesize(engine, "\u{200B}\u{FEFF}", nil)  // NULL options = defaults = plain text
+        XCTAssertEqual(invisible.0, KOKORO_ERR_PHONEMIZE, invisible.1)
+        XCTAssertTrue(invisible.1.contains("nothing to speak"), invisible.1)
         for nothing in ["12345", "   ", "#@&"] {
             let result = synthesize(engine, nothing, phonemeOptions())
             XCTAssertEqual(result.0, KOKORO_ERR_PHONEMIZE, "\"\(nothing)\": \(result.1)")

@@ -101,7 +101,7 @@ final class SynthesisPlanTests: XCTestCase {
         if case .unknownVoice? = blendError {} else { XCTFail(blendMessage) }
         XCTAssertTrue(blendMessage.contains("\"af_sky\"") && blendMessage.contains("jf_alpha, jf_gongitsune, jf_nezumi, jf_tebukuro, jm_kumo"),
                       blendMessage)
-        let (textError, textMessage) = status("\u{1F600} \u{2728}", SynthesisOptions())
+        let (textError, textMessage) = status("\u{200B} \u{2063}", SynthesisOptions())
         if case .phonemize? = textError {} else { XCTFail(textMessage) }
         XCTAssertTrue(textMessage.contains("nothing to speak"), textMessage)
         for nothing in ["123 456", "   ", "\n\t", "#@&"] {

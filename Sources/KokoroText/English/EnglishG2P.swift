@@ -8,7 +8,8 @@
 // * A word that neither the lexicon nor the fallback can pronounce is spelled letter by letter
 //   (accents stripped), or, if it has letters that cannot be spelled (Greek, CJK, ...), throws
 //   TextError.unpronounceable naming it. misaki would silently put `unk` ('' in kokoro) there.
-//   Symbols and emoji without a pronunciation are dropped, as misaki drops them.
+//   Symbols and emoji without a pronunciation go to the fallback (espeak-ng reads them by name, as
+//   in Kokoro's pipeline); without one they are dropped, as misaki drops them.
 // * Lexicon look-ups inside one word try runs of at most `maxRunLength` pieces (single pieces in
 //   a word of more than `longWordPieces`), so a 1 MB string without spaces takes linear time
 //   (misaki's loop is cubic in the pieces of a word).
@@ -37,7 +38,7 @@ final class EnglishG2P {
     /// The phonemes of `text`: misaki's `G2P(text)[0]`. Words neither the lexicon nor the fallback
     /// can pronounce are spelled letter by letter (Latin letters, accents stripped); a word with
     /// letters that still has no pronunciation throws `TextError.unpronounceable` naming it.
-    /// Symbols and emoji that are not words are dropped, as misaki drops them.
+    /// Symbols and emoji go to the fallback like unknown words; without one they are dropped.
     func phonemize(_ text: String) throws -> String {
         let (scalars, features) = Self.preprocess(text)
         var tokens = Self.tokenize(scalars, features: features)
