@@ -49,6 +49,15 @@ def kokoro(library):
 
 
 @pytest.fixture(scope="session")
+def cli():
+    """The kokoro-cli under test (`make test` passes the debug build's as KOKORO_CLI)."""
+    path = os.environ.get("KOKORO_CLI") or os.path.join(ROOT, ".build", "debug", "kokoro-cli")
+    if not os.path.exists(path):
+        pytest.fail(f"{path} is missing: build it (`swift build`) or set KOKORO_CLI", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
 def real_model():
     """The bundle made by `make model`. Absent -> the test FAILS (it is never skipped)."""
     path = os.environ.get("KOKORO_MODEL") or os.path.join(ROOT, "models", "kokoro-v1_0.safetensors")

@@ -18,7 +18,7 @@ import pytest
 
 from kokoro_fixtures import (C_EXAMPLE_DIR, HEADER, HELLO_WORLD, HI, PY_EXAMPLE_DIR, ROOT, SAMPLES_PER_FRAME,
                              check_speech_wav, rms, run)
-from kokoro_fixtures import kokoro, library, real_model  # noqa: F401  (pytest fixtures)
+from kokoro_fixtures import cli, kokoro, library, real_model  # noqa: F401  (pytest fixtures)
 
 VOICES = ["jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"]
 
@@ -227,14 +227,6 @@ def test_c_say_example_errors(c_say, real_model, tmp_path):
 
 
 # --- end to end: kokoro-cli ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def cli():
-    path = os.environ.get("KOKORO_CLI") or os.path.join(ROOT, ".build", "debug", "kokoro-cli")
-    if not os.path.exists(path):
-        pytest.fail(f"{path} is missing: build it (`swift build`) or set KOKORO_CLI", pytrace=False)
-    return path
-
 
 def test_cli_say_writes_a_wav(cli, real_model, tmp_path):
     pcm = tmp_path / "hi.wav"

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from kokoro_fixtures import C_EXAMPLE_DIR, HEADER, HELLO_WORLD, HI, PY_EXAMPLE_DIR, ROOT, check_speech_wav, run
-from kokoro_fixtures import kokoro, library, real_model  # noqa: F401  (pytest fixtures)
+from kokoro_fixtures import cli, kokoro, library, real_model  # noqa: F401  (pytest fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +21,6 @@ def engine(kokoro, real_model):
     engine = kokoro.Engine(real_model)
     yield engine
     engine.close()
-
-
-@pytest.fixture(scope="module")
-def cli():
-    path = os.environ.get("KOKORO_CLI") or os.path.join(ROOT, ".build", "debug", "kokoro-cli")
-    if not os.path.exists(path):
-        pytest.fail(f"{path} is missing: build it (`swift build`) or set KOKORO_CLI", pytrace=False)
-    return path
 
 
 def test_english_phonemes_are_misakis(engine):
