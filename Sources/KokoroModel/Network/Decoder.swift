@@ -44,8 +44,13 @@ struct Decoder {
     }
 
     /// asr [512, F], f0Curve and nCurve [2F], style (128 values at styleOffset) -> output [512, 2F].
+    /// Bucketed recordings: `frames` is the bucket B (the row stride), `valid` the real frame
+    /// count F at run time; the inputs' tails past F (2F) must be zeros, the output's tail past 2F
+    /// holds leftovers. Only the norms depend on F: the F0/N convolutions (stride 2) read nothing
+    /// past 2F for their first F outputs, and everything else is per column.
     func callAsFunction(_ stream: CommandStream, asr: DeviceBuffer, f0Curve: DeviceBuffer, nCurve: DeviceBuffer, frames f: Int,
-                        style: DeviceBuffer, styleOffset: Int, scratch a: Activations, output: DeviceBuffer) throws {
+                        valid: RuntimeLength? = nil, style: DeviceBuffer, styleOffset: Int, scratch a: Activations,
+                        output: DeviceBuffer) throws {
         try f0Conv(stream, input: f0Curve, output: a.f0, length: 2 * f, label: "decoder.F0_conv")
         try nConv(stream, input: nCurve, output: a.n, length: 2 * f, label: "decoder.N_conv")
         try asrResidual(stream, input: asr, output: a.asrResidual, length: f, label: "decoder.asr_res")
@@ -59,7 +64,7 @@ struct Decoder {
         stream.copy(from: asr, to: a.concatenated, byteCount: Self.asrChannels * rowBytes)
         stream.copy(from: a.f0, to: a.concatenated, byteCount: rowBytes, destinationOffset: Self.asrChannels * rowBytes)
         stream.copy(from: a.n, to: a.concatenated, byteCount: rowBytes, destinationOffset: (Self.asrChannels + 1) * rowBytes)
-        try encode(stream, input: a.concatenated, output: a.x, length: f, affine1: a.affines[0], affine2: a.affines[1],
+        try encode(stream, input: a.concatenated, output: a.x, length: f, valid: valid, affine1: a.affines[0], affine2: a.affines[1],
                    scratch: a.scratch, label: "decoder.encode")
         for (index, block) in decode.enumerated() {
             // [x | asr_res | F0 | N]: every decode block gets the residual features (the
@@ -69,7 +74,7 @@ struct Decoder {
                         destinationOffset: Self.hidden * rowBytes)
             stream.copy(from: a.f0, to: a.concatenated, byteCount: rowBytes, destinationOffset: (Self.hidden + Self.residualChannels) * rowBytes)
             stream.copy(from: a.n, to: a.concatenated, byteCount: rowBytes, destinationOffset: (Self.hidden + Self.residualChannels + 1) * rowBytes)
-            try block(stream, input: a.concatenated, output: index == 3 ? output : a.x, length: f,
+            try block(stream, input: a.concatenated, output: index == 3 ? output : a.x, length: f, valid: valid,
                       affine1: a.affines[2 * index + 2], affine2: a.affines[2 * index + 3], scratch: a.scratch,
                       label: "decoder.decode.\(index)")
         }

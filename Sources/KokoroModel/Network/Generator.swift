@@ -38,19 +38,21 @@ struct AdaINResBlock1 {
         }
     }
 
-    /// input [C, L] (unchanged) -> output [C, L]; a, b: [C, L] scratch.
-    func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, output: DeviceBuffer, length: Int,
+    /// input [C, L] (unchanged) -> output [C, L]; a, b: [C, L] scratch. With `valid` (bucketed
+    /// recordings) the norms work on the valid columns and zero the rest, and snake(0) = 0, so
+    /// both convolutions see zeros past the end; the output's tail holds leftovers.
+    func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, output: DeviceBuffer, length: Int, valid: RuntimeLength? = nil,
                         affines: ArraySlice<DeviceBuffer>, a: DeviceBuffer, b: DeviceBuffer, label: String) throws {
         let count = channels * length
         for round in norms1.indices {
             let x = round == 0 ? input : output
             try norms1[round](stream, input: x, affine: affines[affines.startIndex + 2 * round], output: a, length: length,
-                              activation: .none, label: "\(label).adain1.\(round)")
+                              valid: valid, activation: .none, label: "\(label).adain1.\(round)")
             try stream.elementwise(.snake(channels: channels, inner: length), a: a, b: alphas1[round], result: a, count: count,
                                    label: "\(label).snake1.\(round)")
             try convs1[round](stream, input: a, output: b, length: length, label: "\(label).convs1.\(round)")
             try norms2[round](stream, input: b, affine: affines[affines.startIndex + 2 * round + 1], output: b, length: length,
-                              activation: .none, label: "\(label).adain2.\(round)")
+                              valid: valid, activation: .none, label: "\(label).adain2.\(round)")
             try stream.elementwise(.snake(channels: channels, inner: length), a: b, b: alphas2[round], result: b, count: count,
                                    label: "\(label).snake2.\(round)")
             try convs2[round](stream, input: b, output: a, length: length, label: "\(label).convs2.\(round)")
@@ -118,42 +120,62 @@ struct Generator {
     }
 
     /// features [512, 2F] (decode.3 output), f0Curve [2F] -> audio [600F].
-    func callAsFunction(_ stream: CommandStream, features: DeviceBuffer, f0Curve: DeviceBuffer, frames f: Int,
+    /// Bucketed recordings: `frames` is the bucket B, every tensor is laid out for B, and `valid`
+    /// gives the real F at run time (the noise parameters then come from its buffer too, see
+    /// HarmonicSource); the audio past 600F is zeros. Where a stage depends on the end of the
+    /// sequence it reads F: the norms, the harmonic source's last frame, the STFT's reflection,
+    /// the iSTFT's last frames, and the zero padding before each convolution that would read
+    /// leftovers past the valid end (ups.0, ups.1, conv_post; noise_convs.0 reads the STFT's
+    /// zeroed frames).
+    func callAsFunction(_ stream: CommandStream, features: DeviceBuffer, f0Curve: DeviceBuffer, frames f: Int, valid: RuntimeLength? = nil,
                         style: DeviceBuffer, styleOffset: Int, noiseScale: Float, seed: UInt64,
                         scratch s: Activations, audio: DeviceBuffer) throws {
-        try recordHarmonics(stream, f0Curve: f0Curve, frames: f, noiseScale: noiseScale, seed: seed, scratch: s)
-        try recordFromHarmonics(stream, features: features, harmonics: s.har, frames: f, style: style, styleOffset: styleOffset,
+        try recordHarmonics(stream, f0Curve: f0Curve, frames: f, valid: valid, noiseScale: noiseScale, seed: seed, scratch: s)
+        try recordFromHarmonics(stream, features: features, harmonics: s.har, frames: f, valid: valid, style: style, styleOffset: styleOffset,
                                 scratch: s, audio: audio)
     }
 
     /// har = STFT(harmonic_source(F0)) [22, 120F + 1] into `s.har` (the source itself in `s.source`).
-    func recordHarmonics(_ stream: CommandStream, f0Curve: DeviceBuffer, frames f: Int, noiseScale: Float, seed: UInt64,
-                         scratch s: Activations) throws {
-        try source(stream, f0: f0Curve, frames: 2 * f, rad: s.rad, cycles: s.cycles, output: s.source, noiseScale: noiseScale, seed: seed)
-        try stream.stft(signal: s.source, samples: 600 * f, nFFT: Self.nFFT, hop: Self.hop, output: s.har, label: "decoder.generator.stft")
+    func recordHarmonics(_ stream: CommandStream, f0Curve: DeviceBuffer, frames f: Int, valid: RuntimeLength? = nil, noiseScale: Float,
+                         seed: UInt64, scratch s: Activations) throws {
+        try source(stream, f0: f0Curve, frames: 2 * f, validFrames: valid?.scaled(by: 2), rad: s.rad, cycles: s.cycles, output: s.source,
+                   noiseScale: noiseScale, seed: seed)
+        try stream.stft(signal: s.source, samples: 600 * f, validSamples: valid?.scaled(by: 600), nFFT: Self.nFFT, hop: Self.hop,
+                        output: s.har, label: "decoder.generator.stft")
     }
 
     /// The generator from its two inputs: decoder features [512, 2F] and har [22, 120F + 1].
     /// conv_post's output stays in `s.post` [22, 120F + 1].
     func recordFromHarmonics(_ stream: CommandStream, features: DeviceBuffer, harmonics har: DeviceBuffer, frames f: Int,
-                             style: DeviceBuffer, styleOffset: Int, scratch s: Activations, audio: DeviceBuffer) throws {
+                             valid: RuntimeLength? = nil, style: DeviceBuffer, styleOffset: Int, scratch s: Activations,
+                             audio: DeviceBuffer) throws {
         let samples = 600 * f
         let sampleFrames = samples / Self.hop + 1
+        let validSampleFrames = valid?.scaled(by: 120, plus: 1)   // 600F / hop + 1
         let name = "decoder.generator"
         var current = features
         var length = 2 * f
+        var lengthValid = valid?.scaled(by: 2)
         for stage in 0..<2 {
             let channels = Self.channels[stage + 1]
             // x_source = noise_res(noise_convs(har))
             let sourceLength = noiseConvs[stage].outLength(sampleFrames)
+            // 120F + 1 -> 20F (k 12, stride 6, padding 3) or 120F + 1 (1x1).
+            let sourceValid = stage == 0 ? valid?.scaled(by: 20) : validSampleFrames
             try noiseConvs[stage](stream, input: har, output: s.c, length: sampleFrames, label: "\(name).noise_convs.\(stage)")
             try noiseResidual[stage].styleAffines(stream, style: style, styleOffset: styleOffset, affines: s.affines[0..<6],
                                                   label: "\(name).noise_res.\(stage)")
-            try noiseResidual[stage](stream, input: s.c, output: s.xSource, length: sourceLength, affines: s.affines[0..<6],
+            try noiseResidual[stage](stream, input: s.c, output: s.xSource, length: sourceLength, valid: sourceValid, affines: s.affines[0..<6],
                                      a: s.a, b: s.b, label: "\(name).noise_res.\(stage)")
             // x = ups(leaky_relu(x, 0.1)) (the activation is applied as the ConvTranspose reads),
             // reflection-padded by one on the left in the last stage.
             let upLength = ups[stage].outLength(length)
+            // The ConvTranspose reads one column past the valid end (2F, 20F), where the reference
+            // has zero padding and a bucketed recording has leftovers.
+            if let lengthValid {
+                try stream.zeroTail(current, rows: Self.channels[stage], stride: length, valid: lengthValid,
+                                    label: "\(name).ups.\(stage).zero_tail")
+            }
             if stage == 0 {
                 try ups[stage](stream, input: current, output: s.x, length: length, label: "\(name).ups.\(stage)")
                 length = upLength
@@ -163,6 +185,7 @@ struct Generator {
                                          label: "\(name).reflection_pad")
                 length = upLength + 1
             }
+            lengthValid = sourceValid
             guard length == sourceLength else {
                 throw VulkanError.invalidArgument("generator stage \(stage): upsampled length \(length) != source length \(sourceLength)")
             }
@@ -174,7 +197,7 @@ struct Generator {
                 let block = resblocks[index]
                 try block.styleAffines(stream, style: style, styleOffset: styleOffset, affines: s.affines[0..<6],
                                        label: "\(name).resblocks.\(index)")
-                try block(stream, input: s.x, output: j == 0 ? s.sum : s.c, length: length, affines: s.affines[0..<6],
+                try block(stream, input: s.x, output: j == 0 ? s.sum : s.c, length: length, valid: lengthValid, affines: s.affines[0..<6],
                           a: s.a, b: s.b, label: "\(name).resblocks.\(index)")
                 if j == 1 { try stream.elementwise(.add, a: s.sum, b: s.c, result: s.sum, count: count, label: "\(name).resblock_sum") }
                 if j == 2 {
@@ -188,8 +211,11 @@ struct Generator {
         // conv_post(leaky_relu(x, 0.01)), then exp | sin and the inverse STFT.
         try stream.elementwise(.leakyReLU(negativeSlope: 0.01), a: current, result: current, count: 128 * length,
                                label: "\(name).leaky_relu")
+        if let lengthValid {
+            try stream.zeroTail(current, rows: 128, stride: length, valid: lengthValid, label: "\(name).conv_post.zero_tail")
+        }
         try convPost(stream, input: current, output: s.post, length: length, label: "\(name).conv_post")
-        try stream.istft(logMagnitudeAndPhase: s.post, frames: length, nFFT: Self.nFFT, hop: Self.hop, output: audio,
-                         label: "\(name).istft")
+        try stream.istft(logMagnitudeAndPhase: s.post, frames: length, validFrames: lengthValid, nFFT: Self.nFFT, hop: Self.hop,
+                         output: audio, label: "\(name).istft")
     }
 }

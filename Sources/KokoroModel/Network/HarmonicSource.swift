@@ -17,8 +17,12 @@ struct HarmonicSource {
     }
 
     /// f0 [frames] -> source [frames · 300]. `rad` and `cycles` are [9, frames] scratch.
-    func callAsFunction(_ stream: CommandStream, f0: DeviceBuffer, frames: Int, rad: DeviceBuffer, cycles: DeviceBuffer,
-                        output: DeviceBuffer, noiseScale: Float, seed: UInt64) throws {
+    /// Bucketed recordings: `frames` is the bucket's 2B, `validFrames` the real 2F at run time;
+    /// `noiseScale` and `seed` are then ignored and read per call from the same buffer
+    /// (`Synthesizer.CallParameters`). The phase is a running sum, so frames past 2F change
+    /// nothing before them; only the interpolation's clamp at the last frame needs 2F.
+    func callAsFunction(_ stream: CommandStream, f0: DeviceBuffer, frames: Int, validFrames: RuntimeLength? = nil,
+                        rad: DeviceBuffer, cycles: DeviceBuffer, output: DeviceBuffer, noiseScale: Float, seed: UInt64) throws {
         let h = Self.harmonics
         guard frames > 0 else { return }
         struct PhaseConstants { var frames, harmonics, firstFrame, frameCount: UInt32; var sampleRate: Float }
@@ -35,16 +39,19 @@ struct HarmonicSource {
         struct SourceConstants {
             var frames, harmonics, upsample, seedLow, seedHigh: UInt32
             var voicedThreshold, sineAmp, noiseStd, noiseScale: Float
+            var validScale, validOffset: UInt32
         }
         let items = 16
-        let source = try stream.device.kernel("harmonic_source", bindings: 5, pushConstantBytes: MemoryLayout<SourceConstants>.size,
+        let source = try stream.device.kernel("harmonic_source", bindings: 6, pushConstantBytes: MemoryLayout<SourceConstants>.size,
                                               specialization: [UInt32(items)])
         let samples = frames * Self.upsample
-        try stream.dispatch(source, bindings: [.read(f0), .read(rad), .read(cycles), .read(mix), .write(output)],
+        try stream.dispatch(source, bindings: [.read(f0), .read(rad), .read(cycles), .read(mix), .write(output),
+                                               .read(validFrames?.buffer ?? mix)],
                             pushConstants: SourceConstants(frames: UInt32(frames), harmonics: UInt32(h), upsample: UInt32(Self.upsample),
                                                            seedLow: UInt32(truncatingIfNeeded: seed), seedHigh: UInt32(truncatingIfNeeded: seed >> 32),
                                                            voicedThreshold: Self.voicedThreshold, sineAmp: Self.sineAmp,
-                                                           noiseStd: Self.noiseStd, noiseScale: noiseScale),
+                                                           noiseStd: Self.noiseStd, noiseScale: noiseScale,
+                                                           validScale: UInt32(validFrames?.scale ?? 0), validOffset: UInt32(validFrames?.offset ?? 0)),
                             groups: (UInt32((samples + 64 * items - 1) / (64 * items)), 1, 1), label: "decoder.generator.m_source")
     }
 }

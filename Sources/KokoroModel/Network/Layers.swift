@@ -118,10 +118,12 @@ struct AdaIN1d {
         try fc(stream, input: style, output: affine, rows: 1, inputOffset: styleOffset, label: label + ".fc")
     }
 
+    /// Rows are `length` apart; with `valid`, only the first `valid` columns are normalised and
+    /// the rest are zeroed (a bucketed recording, see RuntimeLength).
     func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, affine: DeviceBuffer, output: DeviceBuffer, length: Int,
-                        activation: Activation, label: String) throws {
+                        valid: RuntimeLength? = nil, activation: Activation, label: String) throws {
         try stream.instanceNormAdaIN(input: input, normWeight: normWeight, normBias: normBias, styleAffine: affine, output: output,
-                                     channels: channels, positions: length, activation: activation, label: label)
+                                     channels: channels, positions: length, valid: valid, activation: activation, label: label)
     }
 }
 
@@ -156,19 +158,26 @@ struct AdainResBlock1d {
     struct Scratch { let a: DeviceBuffer, b: DeviceBuffer, c: DeviceBuffer, d: DeviceBuffer }
 
     /// `affine1` / `affine2` hold norm1's and norm2's gamma | beta for the current style.
-    func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, output: DeviceBuffer, length: Int,
+    /// `length` is the row stride; `valid` (bucketed recordings) the input's valid length at run
+    /// time. The norms zero their outputs' tails, so the convolutions after them see the zero
+    /// padding of an unpadded run; the pool's bias fills its tail, which is zeroed explicitly. The
+    /// output's tail holds leftovers.
+    func callAsFunction(_ stream: CommandStream, input: DeviceBuffer, output: DeviceBuffer, length: Int, valid: RuntimeLength? = nil,
                         affine1: DeviceBuffer, affine2: DeviceBuffer, scratch: Scratch, label: String) throws {
         let outLength = upsamples ? 2 * length : length
+        let outValid = upsamples ? valid?.scaled(by: 2) : valid
         // Residual branch.
-        try norm1(stream, input: input, affine: affine1, output: scratch.a, length: length, activation: Self.activation, label: label + ".norm1")
+        try norm1(stream, input: input, affine: affine1, output: scratch.a, length: length, valid: valid, activation: Self.activation,
+                  label: label + ".norm1")
         var convInput = scratch.a
         if let pool {
             try stream.upsample2x(input: scratch.a, output: scratch.b, channels: dimIn, length: length, depthwiseTransposed: pool,
                                   label: label + ".pool")
+            if let outValid { try stream.zeroTail(scratch.b, rows: dimIn, stride: outLength, valid: outValid, label: label + ".pool.zero_tail") }
             convInput = scratch.b
         }
         try conv1(stream, input: convInput, output: scratch.c, length: outLength, label: label + ".conv1")
-        try norm2(stream, input: scratch.c, affine: affine2, output: scratch.c, length: outLength, activation: Self.activation,
+        try norm2(stream, input: scratch.c, affine: affine2, output: scratch.c, length: outLength, valid: outValid, activation: Self.activation,
                   label: label + ".norm2")
         try conv2(stream, input: scratch.c, output: scratch.d, length: outLength, label: label + ".conv2")
         // Shortcut branch.

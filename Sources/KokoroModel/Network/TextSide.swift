@@ -51,14 +51,16 @@ public final class TextSide {
     /// Runs the text side. `tokens` are the ids including the boundary zeros ([0, ids..., 0]);
     /// `style` is the voice's row for this phoneme count (256 values).
     /// With `profile`, every dispatch is timed with GPU timestamps (see `TextSideResult.timings`).
-    /// `recordAfter` may append more work (the decoder) to the second command stream before it is
-    /// submitted; it receives the stream, the frame count and the frame buffers (asr, F0, N).
+    /// `recordAfter` may append more work to the second command stream before it is submitted; it
+    /// receives the stream, the frame count and the frame buffers (asr, F0, N), and may return a
+    /// finished reusable stream (the decoder's recording for this frame bucket) that is submitted
+    /// right after it, with one wait for both.
     public func run(tokens: [Int], style: [Float], speed: Float = 1, profile: Bool = false) throws -> TextSideResult {
         try run(tokens: tokens, style: style, speed: speed, profile: profile, recordAfter: nil)
     }
 
     func run(tokens: [Int], style: [Float], speed: Float, profile: Bool,
-             recordAfter: ((CommandStream, Int, FrameActivations) throws -> Void)?) throws -> TextSideResult {
+             recordAfter: ((CommandStream, Int, FrameActivations) throws -> CommandStream?)?) throws -> TextSideResult {
         let t = tokens.count
         guard t >= 1 && t <= maxTokens else {
             throw VulkanError.invalidArgument("\(t) tokens; this engine takes 1...\(maxTokens) per chunk")
@@ -114,8 +116,11 @@ public final class TextSide {
         try second.gatherRows(table: a.textEncoded, tableRows: t, index: f.frameToken, output: f.asrTokens, rows: frames, columns: hidden,
                               label: "alignment.asr")
         try second.transpose(input: f.asrTokens, output: f.asr, shape: TransposeShape(rows: frames, columns: hidden), label: "asr.to_channels")
-        try recordAfter?(second, frames, f)
-        try second.submitAndWait()
+        if let follower = try recordAfter?(second, frames, f) {
+            try second.submitAndWait(then: follower)
+        } else {
+            try second.submitAndWait()
+        }
 
         return TextSideResult(tokenCount: t, frameCounts: frameCounts, frames: frames, hidden: hidden, styleDim: config.styleDim,
                               timings: first.timings + second.timings, token: a, frame: f)
