@@ -2,13 +2,17 @@ import Glibc
 import KokoroModel
 import VulkanCompute
 
-/// `kokoro-cli bench-text --model PATH [--voice NAME] [--repeats N]`: the text side's GPU time
-/// per stage (timestamp queries, median of N runs after one warm-up) and its wall time, for
-/// phoneme strings of about 5, 15, 50 and 215 tokens. A benchmark, never a test.
+/// `kokoro-cli bench-text --model PATH [--voice NAME] [--repeats N] [--buckets]`: the text side's
+/// GPU time per stage (timestamp queries, median of N runs after one warm-up) and its wall time,
+/// for phoneme strings of about 5, 15, 50 and 215 tokens. With `--buckets`, then whole syntheses
+/// showing the decoder/generator recording per frame bucket: the host time a recording costs,
+/// what a call that reuses one saves, and the padding's cost against exact-length recordings.
+/// A benchmark, never a test.
 func runTextSideBenchmark(arguments: [String]) throws {
     var modelPath = "models/kokoro-v1_0.safetensors"
     var voiceName: String? = nil
     var repeats = 3
+    var buckets = false
     var index = 0
     while index < arguments.count {
         let value = index + 1 < arguments.count ? arguments[index + 1] : nil
@@ -18,8 +22,11 @@ func runTextSideBenchmark(arguments: [String]) throws {
         case ("--repeats", let v?):
             guard let n = Int(v), n > 0 else { throw BenchmarkError.usage("--repeats takes a positive integer") }
             repeats = n
+        case ("--buckets", _):
+            buckets = true
+            index -= 1
         default:
-            throw BenchmarkError.usage("usage: bench-text [--model PATH] [--voice NAME] [--repeats N]")
+            throw BenchmarkError.usage("usage: bench-text [--model PATH] [--voice NAME] [--repeats N] [--buckets]")
         }
         index += 2
     }
@@ -67,6 +74,40 @@ func runTextSideBenchmark(arguments: [String]) throws {
         print(pad(name, 14) + pad("\(ids.count)", 8) + pad("\(frames)", 8) + pad(format(wall * 1000), 10) + parts.joined(separator: ", "))
         fflush(stdout)
     }
+    if buckets {
+        try benchmarkBuckets(weights: weights, inputs: inputs.dropLast().map { name, phonemes in
+            (name, [0] + phonemes.unicodeScalars.compactMap { bundle.config.tokenID(for: $0) } + [0])
+        }, voices: voices, voice: voice)
+    }
+}
+
+/// Per input (speeds 1 and 0.9: two frame counts, usually one bucket): wall time of a bucketed
+/// call that records, of calls that reuse the recording, and of an exact-length synthesizer's
+/// call (which records every time), with the recording's host time.
+private func benchmarkBuckets(weights: WeightStore, inputs: [(String, [Int])], voices: VoiceBank, voice: String) throws {
+    let bucketed = try Synthesizer(weights: weights, bucketing: true)
+    let exact = try Synthesizer(weights: weights, bucketing: false)
+    print("\nframe buckets: decoder + generator recorded once per bucket (recording = host ms to record it)")
+    print(pad("input", 14) + pad("speed", 7) + pad("frames", 8) + pad("bucket", 8) + pad("call", 10) + pad("record ms", 11) + "wall ms")
+    for (name, ids) in inputs {
+        let style = try voices.style(voice, phonemeCount: ids.count - 2)
+        for speed: Float in [1, 0.9] {
+            for (label, synthesizer) in [("exact", exact), ("bucketed", bucketed), ("bucketed", bucketed)] {
+                let made = synthesizer.recordingsMade
+                let start = monotonicSeconds()
+                let samples = try synthesizer.synthesize(tokens: ids, style: style, speed: speed).count
+                let wall = monotonicSeconds() - start
+                let frames = samples / Synthesizer.samplesPerFrame
+                let recorded = synthesizer.recordingsMade > made
+                print(pad(name, 14) + pad("\(speed)", 7) + pad("\(frames)", 8)
+                      + pad(synthesizer.bucketing ? "\(Synthesizer.bucket(frames: frames).frames)" : "-", 8)
+                      + pad(label + (recorded ? "+rec" : ""), 10) + pad(format(synthesizer.lastRecordingSeconds * 1000), 11) + format(wall * 1000))
+                fflush(stdout)
+            }
+        }
+    }
+    print("recordings: bucketed \(bucketed.recordingsMade) made, \(bucketed.recordingsReused) reused; "
+          + "exact-length \(exact.recordingsMade) made, \(exact.recordingsReused) reused")
 }
 
 /// Groups dispatch labels into the reference's top-level modules.

@@ -14,7 +14,7 @@ final class BucketedSynthesisTests: XCTestCase {
             throw ModelFileError.cannotOpen(path: "models/", reason: "run `make model`")
         }
         let weights = try WeightStore(device: try ComputeDevice(), bundle: try ModelBundle(path: modelPath))
-        return (weights, try Synthesizer(weights: weights, frameCapacity: 256),
+        return (weights, try Synthesizer(weights: weights, frameCapacity: 256, bucketing: true),
                 try Synthesizer(weights: weights, frameCapacity: 256, bucketing: false))
     }
 
@@ -43,7 +43,7 @@ final class BucketedSynthesisTests: XCTestCase {
     /// audio, and the audio of an exact-length recording.
     func testColdAndWarmCacheGiveTheSameAudio() throws {
         let shared = try Self.shared.get()
-        let synthesizer = try Synthesizer(weights: shared.weights, frameCapacity: 96)   // a cold cache
+        let synthesizer = try Synthesizer(weights: shared.weights, frameCapacity: 96, bucketing: true)   // a cold cache
         let (ids, style, _) = try golden("hi")
         let cold = try synthesizer.synthesize(tokens: ids, style: style)
         XCTAssertEqual(synthesizer.recordingsMade, 1)

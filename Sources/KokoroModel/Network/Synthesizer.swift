@@ -21,7 +21,8 @@ public final class Synthesizer {
 
     public let textSide: TextSide
     public let device: ComputeDevice
-    /// Whether frame counts are rounded up to buckets (false: a recording per exact frame count).
+    /// Whether frame counts are rounded up to buckets (false: a recording per exact frame count,
+    /// still cached, so repeated lengths reuse it).
     public let bucketing: Bool
     let decoder: Decoder
     let generator: Generator
@@ -45,9 +46,13 @@ public final class Synthesizer {
 
     /// `frameCapacity`: frames the decoder and generator buffers are sized for at creation
     /// (1024 frames = 25.6 s of audio); longer chunks reallocate them once, larger.
-    public init(weights: WeightStore, maxTokens: Int = 512, frameCapacity: Int = 1024, bucketing: Bool = true) throws {
+    /// `bucketing` defaults to on for GPUs and off for CPU drivers: on lavapipe recording the
+    /// decoder and generator costs ~1.5 ms of host time (release build) against 20-60 s of
+    /// compute that grows linearly with the padded length, so padding costs far more than reuse
+    /// saves (`kokoro-cli bench-text --buckets` measures both).
+    public init(weights: WeightStore, maxTokens: Int = 512, frameCapacity: Int = 1024, bucketing: Bool? = nil) throws {
         device = weights.device
-        self.bucketing = bucketing
+        self.bucketing = bucketing ?? (weights.device.capabilities.type != .cpu)
         textSide = try TextSide(weights: weights, maxTokens: maxTokens, frameCapacity: frameCapacity)
         let styleDim = weights.bundle.config.styleDim
         decoder = try Decoder(weights, styleDim: styleDim)
