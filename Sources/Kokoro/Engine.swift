@@ -83,12 +83,24 @@ public final class Engine {
             voices = voiceBank.names
             defaultVoice = voiceBank.contains(Self.preferredDefaultVoice) ? Self.preferredDefaultVoice : first
             let weights = try WeightStore(device: device, bundle: bundle)
-            synthesizer = try Synthesizer(weights: weights)
+            synthesizer = try Synthesizer(weights: weights, bucketing: try Self.frameBucketingOverride())
         } catch let error as ModelFileError {
             throw KokoroError.model(error.description)
         }
         Log.info("engine created on \(device.capabilities.description); model \(configuration.modelPath), "
                  + "voices \(voicesPath) (\(voices.count): \(voices.joined(separator: ", ")))")
+    }
+
+    /// KOKORO_FRAME_BUCKETS=on|off overrides the device's default (on for GPUs, off for CPU
+    /// drivers, where padding costs more compute than reusing recordings saves).
+    static func frameBucketingOverride() throws -> Bool? {
+        guard let raw = getenv("KOKORO_FRAME_BUCKETS") else { return nil }
+        switch String(cString: raw).lowercased() {
+        case "", "default": return nil
+        case "on", "1", "yes": return true
+        case "off", "0", "no": return false
+        case let other: throw KokoroError.invalidArgument("KOKORO_FRAME_BUCKETS is \"\(other)\"; use on or off")
+        }
     }
 
     /// The Vulkan device's name, as the driver reports it.

@@ -32,8 +32,10 @@ commands:
                                of 5, 15, 50 and 448 tokens (use a release build): median of up
                                to N runs (default 5) after a warm-up, fewer past S s (default 60)
   bench-kernels [args]         benchmark the GEMM/conv kernel variants (GFLOP/s)
-  bench-text [--model PATH] [--voice NAME] [--repeats N]
-                               time the text side (tokens -> durations, F0, N) per stage
+  bench-text [--model PATH] [--voice NAME] [--repeats N] [--buckets]
+                               time the text side (tokens -> durations, F0, N) per stage;
+                               --buckets: whole syntheses with and without frame buckets
+                               (recording time saved, padding cost, recordings reused)
   help, --help, -h             show this text
 
 The model defaults to models/kokoro-v1_0.safetensors, the voices to voices.safetensors beside it.
@@ -41,6 +43,8 @@ The model defaults to models/kokoro-v1_0.safetensors, the voices to voices.safet
 environment:
   KOKORO_VULKAN_DEVICE=N       device index when --device is not given
   KOKORO_KERNEL_VARIANT=tiled|register   force a kernel variant
+  KOKORO_FRAME_BUCKETS=on|off  frame-count buckets (default: on for GPUs, off for CPU drivers)
+  KOKORO_ESPEAK_LIBRARY=PATH|none   the espeak-ng to dlopen (none = behave as if not installed)
   KOKORO_LOG_LEVEL=debug|info|warn|error|none   stderr log threshold (default warn)
   VK_DRIVER_FILES=FILE.json    which Vulkan driver(s) the loader uses
 
