@@ -81,7 +81,7 @@ def test_header_declares_the_expected_api():
         "kokoro_config_default", "kokoro_config_default_by_ref", "kokoro_create",
         "kokoro_last_create_error", "kokoro_free", "kokoro_last_error", "kokoro_device_name",
         "kokoro_synthesis_options_default", "kokoro_synthesis_options_default_by_ref",
-        "kokoro_audio_free", "kokoro_warm", "kokoro_synthesize",
+        "kokoro_audio_free", "kokoro_warm", "kokoro_synthesize", "kokoro_phonemize",
     }
 
 

@@ -39,7 +39,7 @@ def test_espeak_languages(engine):
         assert "^" not in "".join(chunks), "espeak's tie marks are mapped away"
 
 
-def test_without_espeak(library, real_model, tmp_path):
+def test_without_espeak(kokoro, library, real_model, tmp_path):
     """KOKORO_ESPEAK_LIBRARY=none: other languages fail clearly, English still works (spelling
     words outside the lexicons)."""
     script = tmp_path / "no_espeak.py"
