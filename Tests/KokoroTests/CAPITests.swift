@@ -34,6 +34,7 @@ private func signaturesMatchHeader() {
     sameType(kokoro_warm, kokoroWarm)
     sameType(kokoro_synthesize, kokoroSynthesize)
     sameType(kokoro_audio_free, kokoroAudioFree)
+    sameType(kokoro_phonemize, kokoroPhonemize)
 }
 
 final class CAPITests: XCTestCase {
