@@ -136,7 +136,9 @@ final class SynthesisABITests: XCTestCase {
             ("noise 11", Phonemes.hi, phonemeOptions { $0.noise_scale = 11 }, "noise_scale"),
             ("unknown flags", Phonemes.hi, phonemeOptions { $0.flags |= 0x80 }, "flags"),
             ("struct_size 0", Phonemes.hi, phonemeOptions { $0.struct_size = 0 }, "struct_size"),
-            ("struct_size short", Phonemes.hi, phonemeOptions { $0.struct_size = UInt32(MemoryLayout<kokoro_synthesis_options>.size - 8) },
+            // Shorter than the first version (0.1 ends after user_data; 0.2 added language).
+            ("struct_size short", Phonemes.hi,
+             phonemeOptions { $0.struct_size = UInt32(MemoryLayout<kokoro_synthesis_options>.offset(of: \kokoro_synthesis_options.user_data)!) },
              "struct_size"),
             ("struct_size huge", Phonemes.hi, phonemeOptions { $0.struct_size = 1 << 20 }, "struct_size"),
         ]
